@@ -1,0 +1,42 @@
+export type AgentStatus = 'success' | 'failure' | 'timeout' | 'cancelled';
+
+/** One item of the matrix, with the action-wide defaults already applied. */
+export interface AgentSpec {
+  /** Position in the matrix, from 0. */
+  index: number;
+  id: string;
+  /** The prompt text, or undefined when it is read from `promptFile` at start. */
+  prompt?: string;
+  /** Absolute path of the prompt file, checked to lie inside the workspace. */
+  promptFile?: string;
+  model?: string;
+  allowedTools: string[];
+  disallowedTools: string[];
+  permissionMode?: string;
+  maxTurns?: number;
+  appendSystemPrompt?: string;
+  claudeArgs: string[];
+  timeoutMinutes: number;
+}
+
+/** What the action reports for one agent (the `results` output, one entry each). */
+export interface AgentResult {
+  id: string;
+  status: AgentStatus;
+  exitCode: number | null;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  turns: number | null;
+  costUsd: number | null;
+  sessionId: string | null;
+  /** The agent's folder: workspace/, events.jsonl, stderr.log, result.json, result.md. */
+  outputDir: string;
+  error: string | null;
+  attempts: number;
+  /** A bounded excerpt of the final answer. */
+  answer: string;
+  artifactName?: string;
+  artifactId?: number;
+  artifactUrl?: string;
+}
