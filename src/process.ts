@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+
+export interface GroupOptions {
+  cwd: string;
+  env: Record<string, string>;
+  /** Fed to stdin, then stdin is closed. */
+  stdin: Readable;
+  /** Receives stdout as it comes; return false to pause the process until `resume` is called. */
+  onStdout: (chunk: Buffer, resume: () => void) => boolean;
+  /** stderr goes straight to this file. */
+  stderrFile: string;
+}
+
+export interface GroupHandle {
+  pid: number | undefined;
+  exited: Promise<{ exitCode: number | null; signal: string | null }>;
+  /** SIGTERM to the whole process group, SIGKILL after the grace period if anything is left. */
+  stop(graceMs?: number): void;
+}
+
+/**
+ * Starts a command as the leader of its own process group, so that stopping it also stops
+ * whatever it started (the Bash tool's commands, their children).
+ */
+export function spawnGroup(command: string, args: string[], options: GroupOptions): GroupHandle {
+  const stderr = fs.openSync(options.stderrFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['pipe', 'pipe', stderr],
+    });
+  } finally {
+    fs.closeSync(stderr);
+  }
+
+  const exited = new Promise<{ exitCode: number | null; signal: string | null }>((resolve) => {
+    child.once('error', (err) => {
+      fs.appendFileSync(options.stderrFile, `could not start ${command}: ${err.message}\n`);
+      resolve({ exitCode: 127, signal: null });
+    });
+    child.once('close', (exitCode, signal) => resolve({ exitCode, signal }));
+  });
+
+  child.stdout?.on('data', (chunk: Buffer) => {
+    if (!options.onStdout(chunk, () => child.stdout?.resume())) child.stdout?.pause();
+  });
+  // A CLI that exits before reading its whole prompt closes the pipe; that is its exit to report, not ours.
+  child.stdin?.on('error', () => undefined);
+  if (child.stdin) options.stdin.pipe(child.stdin);
+
+  let killTimer: NodeJS.Timeout | undefined;
+  void exited.then(() => clearTimeout(killTimer));
+  // Nothing an agent started may outlive it: whatever is left in its group goes with the leader.
+  child.once('exit', () => signalGroup('SIGKILL'));
+  function signalGroup(signal: NodeJS.Signals) {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group is gone already.
+    }
+  }
+
+  return {
+    pid: child.pid,
+    exited,
+    stop(graceMs = 3000) {
+      signalGroup('SIGTERM');
+      killTimer ??= setTimeout(() => signalGroup('SIGKILL'), graceMs);
+    },
+  };
+}

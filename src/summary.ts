@@ -1,0 +1,95 @@
+import type { RunStats } from './stats.js';
+import type { AgentResult, AgentStatus } from './types.js';
+
+/** GitHub refuses a step summary over 1 MiB; stay well under it. */
+export const SUMMARY_BUDGET = 900 * 1024;
+/** A chart with more bars than this is unreadable, and slow to render. */
+export const GANTT_MAX = 100;
+const ANSWER_CELL = 120;
+
+const SYMBOL: Record<AgentStatus, string> = {
+  success: '✅',
+  failure: '❌',
+  timeout: '⏱️',
+  cancelled: '⏹️',
+};
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return `${m}m ${String(s).padStart(2, '0')}s`;
+}
+
+const formatCost = (usd: number | null) => (usd === null ? '–' : `$${usd.toFixed(4)}`);
+
+/** Makes text safe inside one table cell: no row breaks, no column breaks, no live HTML. */
+export function escapeCell(text: string, max = ANSWER_CELL): string {
+  const line = text.trim().split(/\r?\n/)[0] ?? '';
+  const cut = line.length > max ? `${line.slice(0, max)}…` : line;
+  return cut
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\u0000-\u001f\u007f]/g, ' ');
+}
+
+function row(r: AgentResult): string {
+  const name = r.artifactUrl ? `[\`${r.id}\`](${r.artifactUrl})` : `\`${r.id}\``;
+  const said = r.status === 'success' ? r.answer : (r.error ?? r.answer);
+  const tries = r.attempts > 1 ? ` (${r.attempts} attempts)` : '';
+  return `| ${name} | ${SYMBOL[r.status]} ${r.status}${tries} | ${formatDuration(r.durationMs)} | ${r.turns ?? '–'} | ${formatCost(r.costUsd)} | ${escapeCell(said)} |`;
+}
+
+function gantt(results: readonly AgentResult[]): string[] {
+  const ran = results.filter((r) => r.durationMs > 0);
+  if (ran.length === 0) return [];
+  const shown = ran.slice(0, GANTT_MAX);
+  const lines = ['```mermaid', 'gantt', '  title When each agent ran', '  dateFormat x', '  axisFormat %M:%S'];
+  shown.forEach((r, i) => {
+    const tag = r.status === 'success' ? 'done' : 'crit';
+    lines.push(`  ${r.id} :${tag}, a${i}, ${Date.parse(r.startedAt)}, ${Date.parse(r.finishedAt)}`);
+  });
+  lines.push('```');
+  if (ran.length > shown.length) lines.push('', `_The chart shows the first ${shown.length} of ${ran.length} agents._`);
+  return lines;
+}
+
+/** The job summary, as Markdown; always under SUMMARY_BUDGET bytes. */
+export function renderSummary(results: readonly AgentResult[], stats: RunStats): string {
+  const head = [
+    `## Claude agents: ${stats.succeeded} of ${stats.agents} succeeded`,
+    '',
+    '| Agent | Status | Duration | Turns | Cost | Answer |',
+    '| --- | --- | --- | ---: | ---: | --- |',
+  ];
+  const totals = [
+    '',
+    `**${stats.agents} agents**: ${stats.succeeded} succeeded, ${stats.failed} failed · ` +
+      `wall time ${formatDuration(stats.wallTimeMs)} · sum of durations ${formatDuration(stats.sumDurationMs)} · ` +
+      `speedup ${stats.speedup.toFixed(2)}× · efficiency ${(stats.efficiency * 100).toFixed(0)}% ` +
+      `(of ${stats.parallelism} at once) · total cost ${formatCost(stats.totalCostUsd)}`,
+    '',
+    '> Speedup and efficiency are estimates: the one-after-another time is taken as the sum of the agents’ ' +
+      'durations here, and agents sharing a runner slow each other a little, so the estimate can run high.',
+    '',
+    ...gantt(results),
+    '',
+  ];
+  const fixed = Buffer.byteLength([...head, ...totals].join('\n'));
+  const rows: string[] = [];
+  let size = fixed;
+  for (const r of results) {
+    const line = row(r);
+    size += Buffer.byteLength(line) + 1;
+    if (size > SUMMARY_BUDGET - 200) {
+      rows.push(`| … | ${results.length - rows.length} more agents: see the \`results\` output | | | | |`);
+      break;
+    }
+    rows.push(line);
+  }
+  return [...head, ...rows, ...totals].join('\n');
+}
