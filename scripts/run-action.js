@@ -10,7 +10,11 @@ import { parse } from 'yaml';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCAL_CLAUDE = path.join(ROOT, 'node_modules', '.bin', 'claude');
 
-/** The INPUT_* variables for `inputs`, over the defaults that action.yml declares. */
+/**
+ * The INPUT_* variables for `inputs`, over the defaults that action.yml declares.
+ * @param {Record<string, string>} inputs
+ * @returns {Record<string, string>}
+ */
 export function inputEnv(inputs) {
   const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
   const env = {};
@@ -25,7 +29,11 @@ export function inputEnv(inputs) {
   return env;
 }
 
-/** Parses a GITHUB_OUTPUT file (name<<delimiter ... delimiter blocks). */
+/**
+ * Parses a GITHUB_OUTPUT file (name<<delimiter ... delimiter blocks).
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
 export function parseOutputs(text) {
   const outputs = {};
   const lines = text.split('\n');
@@ -42,6 +50,8 @@ export function parseOutputs(text) {
 /**
  * Starts `node dist/index.js` in `dir` (which becomes the workspace and holds the runner's files).
  * Returns the child and a promise of { code, signal, stdout, outputs, summary } when it ends.
+ * @param {{ dir: string, inputs: Record<string, string>, env?: Record<string, string | undefined>,
+ *   node?: string, onLine?: (line: string) => void }} options
  */
 export function startAction({ dir, inputs, env = {}, node = process.execPath, onLine }) {
   fs.mkdirSync(path.join(dir, 'runner-temp'), { recursive: true });

@@ -61,7 +61,11 @@ export function classify(end: AttemptEnd): Verdict {
   const withHint = (v: Verdict): Verdict => (hint === undefined ? v : { ...v, retryAfterMs: hint });
   if (r) {
     if (isTransientStatus(r.api_error_status)) {
-      return withHint({ status: 'failure', error: firstLine(r.result ?? `API error ${r.api_error_status}`), transient: true });
+      return withHint({
+        status: 'failure',
+        error: firstLine(r.result ?? `API error ${r.api_error_status}`),
+        transient: true,
+      });
     }
     const detail = firstLine(r.result ?? r.errors?.join('; ') ?? '');
     const kind = r.subtype && r.subtype !== 'success' ? r.subtype : 'error';

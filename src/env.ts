@@ -14,11 +14,7 @@ export const RUNNER_SECRETS = [
 ];
 
 /** The environment of one agent's CLI: the job's, less the runner's credentials and the action's inputs. */
-export function agentEnv(
-  base: NodeJS.ProcessEnv,
-  credentials: Credentials,
-  configDir: string,
-): Record<string, string> {
+export function agentEnv(base: NodeJS.ProcessEnv, credentials: Credentials, configDir: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) {
     if (value === undefined || RUNNER_SECRETS.includes(key) || key.startsWith('INPUT_')) continue;

@@ -66,7 +66,9 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
 
   const permissionMode = core.getInput('permission-mode').trim() || undefined;
   if (permissionMode && !PERMISSION_MODES.includes(permissionMode)) {
-    throw new InputError(`Input 'permission-mode' must be one of ${PERMISSION_MODES.join(', ')}; got "${permissionMode}"`);
+    throw new InputError(
+      `Input 'permission-mode' must be one of ${PERMISSION_MODES.join(', ')}; got "${permissionMode}"`,
+    );
   }
 
   const timeout = core.getInput('timeout-minutes').trim() || '30';

@@ -31,7 +31,13 @@ export async function run(): Promise<void> {
     secrets = knownSecrets(inputs.credentials, process.env);
     const specs = parseMatrix(inputs.matrix, inputs.defaults);
     try {
-      validateArtifactNames(plannedArtifactNames(inputs.upload, inputs.artifactPrefix, specs.map((s) => s.id)));
+      validateArtifactNames(
+        plannedArtifactNames(
+          inputs.upload,
+          inputs.artifactPrefix,
+          specs.map((s) => s.id),
+        ),
+      );
     } catch (err) {
       throw new InputError((err as Error).message);
     }

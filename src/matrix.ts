@@ -124,7 +124,8 @@ function parseItem(item: unknown, index: number, source: MatrixSource, defaults:
   }
 
   if (item.model !== undefined) spec.model = nonEmpty(item.model, `${here}: 'model'`);
-  if (item['allowed-tools'] !== undefined) spec.allowedTools = toolList(item['allowed-tools'], `${here}: 'allowed-tools'`);
+  if (item['allowed-tools'] !== undefined)
+    spec.allowedTools = toolList(item['allowed-tools'], `${here}: 'allowed-tools'`);
   if (item['disallowed-tools'] !== undefined) {
     spec.disallowedTools = toolList(item['disallowed-tools'], `${here}: 'disallowed-tools'`);
   }
@@ -191,7 +192,9 @@ export function positiveInteger(value: unknown, what: string): number {
 export function positiveMinutes(value: unknown, what: string): number {
   const n = typeof value === 'number' ? value : Number(String(value).trim());
   if (!Number.isFinite(n) || n <= 0 || String(value).trim() === '') {
-    throw new InputError(`${what} must be a positive number of minutes (fractions allowed), got ${JSON.stringify(value)}`);
+    throw new InputError(
+      `${what} must be a positive number of minutes (fractions allowed), got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }

@@ -28,13 +28,16 @@ const formatCost = (usd: number | null) => (usd === null ? '–' : `$${usd.toFix
 export function escapeCell(text: string, max = ANSWER_CELL): string {
   const line = text.trim().split(/\r?\n/)[0] ?? '';
   const cut = line.length > max ? `${line.slice(0, max)}…` : line;
-  return cut
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return (
+    cut
+      .replace(/\\/g, '\\\\')
+      .replace(/\|/g, '\\|')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+  );
 }
 
 function row(r: AgentResult): string {

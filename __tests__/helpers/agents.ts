@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AgentContext } from '../../src/agent.js';
+import type { AgentSpec } from '../../src/types.js';
+import { LOCAL_CLAUDE } from '../../scripts/run-action.js';
+
+/** The environment every test CLI gets: the stand-in model, no traffic elsewhere, no slow CLI-side retries. */
+export function cliEnv(baseUrl: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ANTHROPIC_BASE_URL: baseUrl,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    CLAUDE_CODE_MAX_RETRIES: '0',
+  };
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function context(baseUrl: string, overrides: Partial<AgentContext> = {}): AgentContext {
+  return {
+    claude: LOCAL_CLAUDE,
+    runDir: tempDir('agents-run-'),
+    credentials: { anthropicApiKey: 'sk-test-key-0123456789', oauthToken: '', githubToken: '' },
+    baseEnv: cliEnv(baseUrl),
+    retries: 0,
+    signal: new AbortController().signal,
+    backoffMs: 10,
+    ...overrides,
+  };
+}
+
+export function spec(id: string, prompt: string, extra: Partial<AgentSpec> = {}): AgentSpec {
+  return {
+    index: 0,
+    id,
+    prompt,
+    allowedTools: [],
+    disallowedTools: [],
+    claudeArgs: [],
+    timeoutMinutes: 2,
+    ...extra,
+  };
+}
