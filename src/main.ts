@@ -17,12 +17,17 @@ import { createUploader, plannedArtifactNames, validateArtifactNames } from './u
 
 /** The runner sends SIGINT, then SIGTERM 7.5 s later, when a run is cancelled. */
 const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** How long after a cancel the action still waits for uploads: agents get 2.5 s to stop, uploads the rest. */
+const CANCEL_DEADLINE_MS = 5500;
 
 export async function run(): Promise<void> {
   let secrets: string[] = [];
   const controller = new AbortController();
+  let cancelledAt = 0;
   const cancel = () => {
-    if (!controller.signal.aborted) core.warning('Cancelled: stopping every agent; no new agent starts.');
+    if (controller.signal.aborted) return;
+    cancelledAt = Date.now();
+    core.warning('Cancelled: stopping every agent; no new agent starts.');
     controller.abort();
   };
   for (const s of CANCEL_SIGNALS) process.on(s, cancel);
@@ -30,14 +35,9 @@ export async function run(): Promise<void> {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
     const specs = parseMatrix(inputs.matrix, inputs.defaults);
+    const ids = specs.map((s) => s.id);
     try {
-      validateArtifactNames(
-        plannedArtifactNames(
-          inputs.upload,
-          inputs.artifactPrefix,
-          specs.map((s) => s.id),
-        ),
-      );
+      validateArtifactNames(plannedArtifactNames(inputs.upload, inputs.artifactPrefix, ids));
     } catch (err) {
       throw new InputError((err as Error).message);
     }
@@ -65,19 +65,21 @@ export async function run(): Promise<void> {
     const results = await core.group('Agents', () =>
       runAgents(specs, maxParallel, ctx, (r) => uploader.agentFinished(r.id, r.outputDir)),
     );
-    const uploads = await core.group('Uploads', () => uploader.finish());
+    const uploads = await core.group('Uploads', () =>
+      settle(uploader.finish(), controller.signal, () => cancelledAt + CANCEL_DEADLINE_MS - Date.now()),
+    );
     for (const r of results) {
-      const u = uploads.get(r.id);
-      if (!u) continue;
-      Object.assign(r, { artifactName: u.artifactName, artifactId: u.artifactId, artifactUrl: u.artifactUrl });
-      if (u.warning) core.warning(`${r.id}: ${u.warning}`);
+      const u = uploads?.get(r.id);
+      if (u) Object.assign(r, { artifactName: u.artifactName, artifactId: u.artifactId, artifactUrl: u.artifactUrl });
+      r.uploadWarning = u ? u.warning : uploads ? undefined : 'upload not finished before the run was cancelled';
+      if (r.uploadWarning) core.warning(`${r.id}: ${r.uploadWarning}`);
     }
 
     for (const r of results) await showLog(r, secrets);
     const stats = computeStats(results, maxParallel);
     writeOutputs(results, stats, runDir, secrets);
     if (inputs.summary) await writeSummary(results, stats, secrets);
-    const uploadFailed = results.filter((r) => uploads.get(r.id)?.warning).map((r) => r.id);
+    const uploadFailed = results.filter((r) => r.uploadWarning).map((r) => r.id);
     failIfNeeded(inputs.failOn, results, uploadFailed);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -85,8 +87,27 @@ export async function run(): Promise<void> {
   } finally {
     for (const s of CANCEL_SIGNALS) process.off(s, cancel);
   }
+  // Uploads abandoned at the cancel deadline would keep the process alive past the runner's SIGKILL.
+  if (controller.signal.aborted) process.exit(process.exitCode ?? 1);
 }
 
+/**
+ * After a cancel the runner kills the process 7.5 s after its first signal: once cancelled, wait for `work`
+ * only `msLeft()` more, then go on without it (undefined) to write what is known.
+ */
+async function settle<T>(work: Promise<T>, signal: AbortSignal, msLeft: () => number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => {
+    const arm = () => (timer = setTimeout(() => resolve(undefined), Math.max(0, msLeft())));
+    if (signal.aborted) arm();
+    else signal.addEventListener('abort', arm, { once: true });
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 function writeOutputs(results: AgentResult[], stats: RunStats, runDir: string, secrets: string[]): void {
   const json = redactText(JSON.stringify(results), secrets);
   const file = path.join(runDir, 'results.json');

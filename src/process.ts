@@ -69,7 +69,7 @@ export function spawnGroup(command: string, args: string[], options: GroupOption
   return {
     pid: child.pid,
     exited,
-    stop(graceMs = 3000) {
+    stop(graceMs = 2500) {
       signalGroup('SIGTERM');
       killTimer ??= setTimeout(() => signalGroup('SIGKILL'), graceMs);
     },

@@ -42,7 +42,7 @@ export function escapeCell(text: string, max = ANSWER_CELL): string {
 
 function row(r: AgentResult): string {
   const name = r.artifactUrl ? `[\`${r.id}\`](${r.artifactUrl})` : `\`${r.id}\``;
-  const said = r.status === 'success' ? r.answer : (r.error ?? r.answer);
+  const said = r.uploadWarning ? `⚠️ ${r.uploadWarning}` : r.status === 'success' ? r.answer : (r.error ?? r.answer);
   const tries = r.attempts > 1 ? ` (${r.attempts} attempts)` : '';
   return `| ${name} | ${SYMBOL[r.status]} ${r.status}${tries} | ${formatDuration(r.durationMs)} | ${r.turns ?? '–'} | ${formatCost(r.costUsd)} | ${escapeCell(said)} |`;
 }

@@ -39,4 +39,6 @@ export interface AgentResult {
   artifactName?: string;
   artifactId?: number;
   artifactUrl?: string;
+  /** Why the artifact did not land, when it did not. */
+  uploadWarning?: string;
 }
