@@ -3,10 +3,10 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { parse as parseShell } from 'shell-quote';
 import { InputError } from './errors.js';
+import type { UploadMode } from './upload.js';
 import { positiveInteger, positiveMinutes, splitTools, type AgentDefaults, type MatrixSource } from './matrix.js';
 
 export type FailOn = 'any' | 'all' | 'never';
-export type UploadMode = 'per-agent' | 'combined' | 'none';
 
 export interface Credentials {
   anthropicApiKey: string;
@@ -107,7 +107,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     claudePath: core.getInput('claude-path').trim(),
     claudeVersion: core.getInput('claude-version').trim() || 'latest',
     failOn: oneOf('fail-on', ['any', 'all', 'never']),
-    summary: core.getBooleanInput('summary'),
+    summary: core.getInput('summary').trim() === '' || core.getBooleanInput('summary'),
     upload: oneOf('upload', ['per-agent', 'combined', 'none']),
     artifactPrefix,
     retentionDays,
