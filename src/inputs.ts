@@ -133,13 +133,35 @@ function readMatrix(workspace: string): MatrixSource {
 
 /** Splits CLI arguments as a shell would, refusing what a shell would do more with (pipes, redirects, globs). */
 export function splitArgs(text: string): string[] {
+  const open = unclosed(text);
+  if (open) throw new Error(`has ${open}; close it or escape it with a backslash`);
   const args: string[] = [];
-  // Variables stay as they are written: the action does not expand them.
-  for (const token of parseShell(text, (name) => `$${name}`)) {
+  // The action expands no variables: each `$` is hidden from the parser and put back as written.
+  const DOLLAR = '\uE000';
+  for (const token of parseShell(text.replaceAll('$', DOLLAR))) {
     if (typeof token !== 'string') {
       throw new Error(`must be plain arguments; found ${JSON.stringify('op' in token ? token.op : token)}`);
     }
-    args.push(token);
+    args.push(token.replaceAll(DOLLAR, '$'));
   }
   return args;
+}
+
+/** What a shell would refuse to end on: an open quote or a trailing backslash. */
+function unclosed(text: string): string | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote === "'") {
+      if (ch === "'") quote = undefined;
+    } else if (ch === '\\') {
+      if (i === text.length - 1) return 'a trailing backslash';
+      i++;
+    } else if (quote === '"') {
+      if (ch === '"') quote = undefined;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    }
+  }
+  return quote ? `an unterminated ${quote} quote` : undefined;
 }

@@ -153,7 +153,10 @@ export function failureMessage(failOn: FailOn, results: readonly AgentResult[], 
   if (!fails) return null;
   const lines = failed.map((r) => `${r.id} (${r.status}): ${r.error ?? 'no reason given'}`);
   if (uploadFailed.length) lines.push(`uploads failed for: ${uploadFailed.join(', ')}`);
-  return `${failed.length} of ${results.length} agents did not succeed:\n${lines.join('\n')}`;
+  const head = failed.length
+    ? `${failed.length} of ${results.length} agents did not succeed`
+    : `All ${results.length} agents succeeded, but some artifacts were not uploaded`;
+  return `${head}:\n${lines.join('\n')}`;
 }
 
 function failIfNeeded(failOn: FailOn, results: readonly AgentResult[], uploadFailed: string[]): void {

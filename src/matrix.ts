@@ -44,7 +44,7 @@ export const MAX_AGENTS = 1000;
 export function parseMatrix(source: MatrixSource, defaults: AgentDefaults): AgentSpec[] {
   const { input } = source;
   // The alias limit defuses "billion laughs" documents.
-  const doc = parseDocument(source.text, { prettyErrors: false });
+  const doc = parseDocument(source.text, { prettyErrors: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const pos = yamlError.linePos?.[0];
@@ -91,6 +91,9 @@ function parseItem(item: unknown, index: number, source: MatrixSource, defaults:
 
   let id = `agent-${index + 1}`;
   if (item.id !== undefined) {
+    if (typeof item.id !== 'string' && typeof item.id !== 'number') {
+      throw new InputError(`${at()}: 'id' must be a string, got ${describe(item.id)}`);
+    }
     const given = String(item.id);
     // Printed with JSON.stringify so control characters cannot forge log lines.
     if (!ID_PATTERN.test(given)) {
@@ -115,7 +118,9 @@ function parseItem(item: unknown, index: number, source: MatrixSource, defaults:
     throw new InputError(`${here}: give 'prompt' or 'prompt-file', not both`);
   }
   if (item.prompt !== undefined) {
-    if (typeof item.prompt !== 'string' || !item.prompt.trim()) throw new InputError(`${here}: 'prompt' is empty`);
+    if (typeof item.prompt !== 'string')
+      throw new InputError(`${here}: 'prompt' must be text, got ${describe(item.prompt)}`);
+    if (!item.prompt.trim()) throw new InputError(`${here}: 'prompt' is empty`);
     spec.prompt = item.prompt;
   } else if (item['prompt-file'] !== undefined) {
     spec.promptFile = resolvePromptFile(String(item['prompt-file']), source.workspace, here);
@@ -123,14 +128,16 @@ function parseItem(item: unknown, index: number, source: MatrixSource, defaults:
     throw new InputError(`${here}: needs a 'prompt' or a 'prompt-file'`);
   }
 
-  if (item.model !== undefined) spec.model = nonEmpty(item.model, `${here}: 'model'`);
+  if (item.model !== undefined) spec.model = text(item.model, `${here}: 'model'`);
   if (item['allowed-tools'] !== undefined)
     spec.allowedTools = toolList(item['allowed-tools'], `${here}: 'allowed-tools'`);
   if (item['disallowed-tools'] !== undefined) {
     spec.disallowedTools = toolList(item['disallowed-tools'], `${here}: 'disallowed-tools'`);
   }
   if (item['max-turns'] !== undefined) spec.maxTurns = positiveInteger(item['max-turns'], `${here}: 'max-turns'`);
-  if (item['append-system-prompt'] !== undefined) spec.appendSystemPrompt = String(item['append-system-prompt']);
+  if (item['append-system-prompt'] !== undefined) {
+    spec.appendSystemPrompt = text(item['append-system-prompt'], `${here}: 'append-system-prompt'`);
+  }
   if (item['timeout-minutes'] !== undefined) {
     spec.timeoutMinutes = positiveMinutes(item['timeout-minutes'], `${here}: 'timeout-minutes'`);
   }
@@ -148,7 +155,8 @@ function resolvePromptFile(file: string, workspace: string, here: string): strin
     throw new InputError(`${here}: 'prompt-file' ${JSON.stringify(file)} does not exist (looked in ${root})`);
   }
   // Checked after resolving links, so neither "../" nor a symlink reads a file outside the workspace.
-  if (path.relative(root, real).startsWith('..') || path.isAbsolute(path.relative(root, real))) {
+  const inside = path.relative(root, real);
+  if (inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) {
     throw new InputError(`${here}: 'prompt-file' ${JSON.stringify(file)} lies outside the workspace ${root}`);
   }
   if (!fs.statSync(real).isFile()) throw new InputError(`${here}: 'prompt-file' ${JSON.stringify(file)} is not a file`);
@@ -182,24 +190,37 @@ export function splitTools(text: string): string[] {
 }
 
 export function positiveInteger(value: unknown, what: string): number {
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isInteger(n) || n < 1 || String(value).trim() === '') {
+  const n = scalarNumber(value);
+  if (!Number.isInteger(n) || n < 1) {
     throw new InputError(`${what} must be a positive whole number, got ${JSON.stringify(value)}`);
   }
   return n;
 }
 
+/** A week: longer than any runner keeps a job, and well inside what a timer can count. */
+export const MAX_MINUTES = 7 * 24 * 60;
+
 export function positiveMinutes(value: unknown, what: string): number {
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isFinite(n) || n <= 0 || String(value).trim() === '') {
+  const n = scalarNumber(value);
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_MINUTES) {
     throw new InputError(
-      `${what} must be a positive number of minutes (fractions allowed), got ${JSON.stringify(value)}`,
+      `${what} must be a positive number of minutes up to ${MAX_MINUTES} (fractions allowed), got ${JSON.stringify(value)}`,
     );
   }
   return n;
 }
 
-function nonEmpty(value: unknown, what: string): string {
+/** A number written as a number or as decimal text; NaN for anything else (lists, hex, empty text). */
+function scalarNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string' || !/^\s*[-+]?(\d+\.?\d*|\.\d+)\s*$/.test(value)) return NaN;
+  return Number(value);
+}
+
+function text(value: unknown, what: string): string {
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw new InputError(`${what} must be text, got ${describe(value)}`);
+  }
   const s = String(value).trim();
   if (!s) throw new InputError(`${what} is empty`);
   return s;

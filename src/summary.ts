@@ -15,19 +15,21 @@ const SYMBOL: Record<AgentStatus, string> = {
 };
 
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
-  return `${m}m ${String(s).padStart(2, '0')}s`;
+  // Rounded before the unit is chosen, so 59.96 s reads 1m 00s rather than 60.0 s.
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`;
 }
 
 const formatCost = (usd: number | null) => (usd === null ? '–' : `$${usd.toFixed(4)}`);
 
 /** Makes text safe inside one table cell: no row breaks, no column breaks, no live HTML. */
 export function escapeCell(text: string, max = ANSWER_CELL): string {
-  const line = text.trim().split(/\r?\n/)[0] ?? '';
-  const cut = line.length > max ? `${line.slice(0, max)}…` : line;
+  // By code points, so an emoji is never cut in half.
+  const chars = Array.from(text.trim().split(/\r?\n/)[0] ?? '');
+  const cut = chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('');
   return (
     cut
       .replace(/\\/g, '\\\\')
