@@ -5,16 +5,7 @@ import { InputError, nearest } from './errors.js';
 import type { AgentSpec } from './types.js';
 
 /** What every agent gets unless its matrix item says otherwise. */
-export interface AgentDefaults {
-  model?: string;
-  allowedTools: string[];
-  disallowedTools: string[];
-  permissionMode?: string;
-  maxTurns?: number;
-  appendSystemPrompt?: string;
-  claudeArgs: string[];
-  timeoutMinutes: number;
-}
+export type AgentDefaults = Omit<AgentSpec, 'index' | 'id' | 'prompt' | 'promptFile'>;
 
 export interface MatrixSource {
   /** The input the text came from, named in every error. */
