@@ -17,6 +17,7 @@ function end(overrides: Partial<AttemptEnd> = {}): AttemptEnd {
     signal: null,
     result: success,
     timedOut: false,
+    stoppedAfterResult: false,
     cancelled: false,
     timeoutMinutes: 30,
     sawAssistant: true,
@@ -209,12 +210,28 @@ describe('classify: timeout and cancel', () => {
   });
 
   it('reports a cancel, which wins over a timeout', () => {
-    expect(classify(end({ cancelled: true }))).toEqual({
+    expect(classify(end({ cancelled: true, exitCode: null, signal: 'SIGTERM', result: undefined }))).toEqual({
       status: 'cancelled',
       error: 'cancelled with the run',
       transient: false,
     });
     expect(classify(end({ cancelled: true, timedOut: true, result: undefined })).status).toBe('cancelled');
+  });
+
+  it('keeps a success that came in before the cancel or the timeout', () => {
+    expect(classify(end({ cancelled: true })).status).toBe('success');
+    expect(classify(end({ timedOut: true })).status).toBe('success');
+  });
+
+  it('counts a result the CLI printed before lingering and being stopped', () => {
+    const stopped = end({ exitCode: null, signal: 'SIGTERM', stoppedAfterResult: true });
+    expect(classify(stopped)).toEqual({ status: 'success', error: null, transient: false });
+    expect(classify({ ...stopped, stoppedAfterResult: false }).status).toBe('failure');
+  });
+
+  it('retries a connection that failed without a status', () => {
+    const dropped = { ...success, is_error: true, api_error_status: null, api_error: 'connection_failed' };
+    expect(classify(end({ exitCode: 1, result: dropped })).transient).toBe(true);
   });
 });
 

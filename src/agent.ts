@@ -11,6 +11,9 @@ import type { Credentials } from './inputs.js';
 import { spawnGroup } from './process.js';
 import type { AgentResult, AgentSpec } from './types.js';
 
+/** How long a CLI may go on after printing its result before it is stopped. */
+export const LINGER_AFTER_RESULT_MS = 15_000;
+
 /** Results and the summary carry this much of an answer at most; result.md has all of it. */
 export const ANSWER_EXCERPT = 2000;
 
@@ -86,6 +89,8 @@ async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: AgentPaths)
   fs.mkdirSync(paths.configDir, { recursive: true });
   const events = fs.createWriteStream(path.join(paths.outputDir, 'events.jsonl'));
   const reader = new EventReader();
+  let lingerTimer: NodeJS.Timeout | undefined;
+  let stoppedAfterResult = false;
   const stdin = spec.promptFile ? fs.createReadStream(spec.promptFile) : Readable.from([spec.prompt ?? '']);
 
   const proc = spawnGroup(ctx.claude, claudeArgs(spec), {
@@ -95,6 +100,13 @@ async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: AgentPaths)
     stderrFile: path.join(paths.outputDir, 'stderr.log'),
     onStdout(chunk, resume) {
       reader.push(chunk);
+      // Some CLI versions print their result and then linger; the answer is in, so end them.
+      if (reader.result && !lingerTimer) {
+        lingerTimer = setTimeout(() => {
+          stoppedAfterResult = true;
+          proc.stop();
+        }, LINGER_AFTER_RESULT_MS);
+      }
       if (events.write(chunk)) return true;
       events.once('drain', resume);
       return false;
@@ -112,6 +124,7 @@ async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: AgentPaths)
 
   const { exitCode, signal } = await proc.exited;
   clearTimeout(timer);
+  clearTimeout(lingerTimer);
   ctx.signal.removeEventListener('abort', onAbort);
   reader.end();
   await new Promise<void>((resolve) => events.end(resolve));
@@ -121,6 +134,7 @@ async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: AgentPaths)
     signal,
     result: reader.result,
     timedOut,
+    stoppedAfterResult,
     cancelled: ctx.signal.aborted,
     timeoutMinutes: spec.timeoutMinutes,
     sawAssistant: reader.sawAssistant,

@@ -10,6 +10,8 @@ export interface ResultEvent {
   session_id?: string;
   result?: string;
   api_error_status?: number | null;
+  /** Set without a status when the connection itself failed (reset, refused, cut mid-stream). */
+  api_error?: string;
   terminal_reason?: string;
   errors?: string[];
 }
@@ -20,6 +22,8 @@ export interface AttemptEnd {
   signal: string | null;
   result?: ResultEvent;
   timedOut: boolean;
+  /** The CLI printed its result but did not exit, so the action stopped it. */
+  stoppedAfterResult: boolean;
   cancelled: boolean;
   timeoutMinutes: number;
   /** The model answered at least once: a crash after this is not "before its first turn". */
@@ -49,18 +53,19 @@ export function retryAfterMs(text: string): number | undefined {
 }
 
 export function classify(end: AttemptEnd): Verdict {
+  const r = end.result;
+  const exitedCleanly = end.exitCode === 0 || end.stoppedAfterResult;
+  if (exitedCleanly && r && r.subtype === 'success' && r.is_error === false) {
+    return { status: 'success', error: null, transient: false };
+  }
   if (end.cancelled) return { status: 'cancelled', error: 'cancelled with the run', transient: false };
   if (end.timedOut) {
     return { status: 'timeout', error: `no result within ${end.timeoutMinutes} minutes`, transient: false };
   }
-  const r = end.result;
-  if (end.exitCode === 0 && r && r.subtype === 'success' && r.is_error === false) {
-    return { status: 'success', error: null, transient: false };
-  }
   const hint = retryAfterMs(`${r?.result ?? ''}\n${end.stderrTail}`);
   const withHint = (v: Verdict): Verdict => (hint === undefined ? v : { ...v, retryAfterMs: hint });
   if (r) {
-    if (isTransientStatus(r.api_error_status)) {
+    if (isTransientStatus(r.api_error_status) || r.api_error === 'connection_failed') {
       return withHint({
         status: 'failure',
         error: firstLine(r.result ?? `API error ${r.api_error_status}`),

@@ -13,11 +13,24 @@ export const RUNNER_SECRETS = [
   'ACTIONS_ID_TOKEN_REQUEST_URL',
 ];
 
+/**
+ * The runner's command files. Writing to them would let an agent set variables (NODE_OPTIONS, BASH_ENV)
+ * or PATH entries for the steps after this one, which run with the job's secrets.
+ */
+export const RUNNER_COMMAND_FILES = [
+  'GITHUB_ENV',
+  'GITHUB_PATH',
+  'GITHUB_OUTPUT',
+  'GITHUB_STATE',
+  'GITHUB_STEP_SUMMARY',
+];
+
 /** The environment of one agent's CLI: the job's, less the runner's credentials and the action's inputs. */
 export function agentEnv(base: NodeJS.ProcessEnv, credentials: Credentials, configDir: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) {
-    if (value === undefined || RUNNER_SECRETS.includes(key) || key.startsWith('INPUT_')) continue;
+    if (value === undefined || key.startsWith('INPUT_')) continue;
+    if (RUNNER_SECRETS.includes(key) || RUNNER_COMMAND_FILES.includes(key)) continue;
     env[key] = value;
   }
   // An input wins over the job's environment; a key set only in the environment (as in local runs) is kept.

@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 
+/** How long stdout may stay open after the CLI exited. */
+const STDOUT_DRAIN_MS = 2000;
+
 export interface GroupOptions {
   cwd: string;
   env: Record<string, string>;
@@ -43,7 +46,20 @@ export function spawnGroup(command: string, args: string[], options: GroupOption
       fs.appendFileSync(options.stderrFile, `could not start ${command}: ${err.message}\n`);
       resolve({ exitCode: 127, signal: null });
     });
-    child.once('close', (exitCode, signal) => resolve({ exitCode, signal }));
+    child.once('exit', (exitCode, signal) => {
+      // Nothing an agent started may outlive it: whatever is left in its group goes with the leader.
+      signalGroup('SIGKILL');
+      // A process that left the group (a new session) may hold stdout open for ever; what the CLI
+      // itself wrote is in the pipe already, so read on only briefly.
+      const stdout = child.stdout;
+      const done = () => {
+        clearTimeout(drain);
+        resolve({ exitCode, signal });
+      };
+      const drain = setTimeout(() => stdout?.destroy(), STDOUT_DRAIN_MS);
+      if (!stdout || stdout.destroyed || stdout.readableEnded) done();
+      else stdout.once('close', done);
+    });
   });
 
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -55,8 +71,6 @@ export function spawnGroup(command: string, args: string[], options: GroupOption
 
   let killTimer: NodeJS.Timeout | undefined;
   void exited.then(() => clearTimeout(killTimer));
-  // Nothing an agent started may outlive it: whatever is left in its group goes with the leader.
-  child.once('exit', () => signalGroup('SIGKILL'));
   function signalGroup(signal: NodeJS.Signals) {
     if (child.pid === undefined) return;
     try {
