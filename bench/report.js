@@ -1,0 +1,331 @@
+// Turns the runs of a benchmark into per-N figures, checks them against the targets, and renders Markdown.
+
+/** @param {number[]} values */
+export function median(values) {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/** @param {number[]} values */
+const max = (values) => (values.length ? Math.max(...values) : null);
+
+/**
+ * @param {any[]} runs
+ * @param {string} mode
+ * @param {number} n
+ */
+const runsOf = (runs, mode, n) => runs.filter((r) => r.mode === mode && r.n === n);
+
+/** @param {number | null} a @param {number | null} b */
+const ratio = (a, b) => (a !== null && b !== null && b > 0 ? a / b : null);
+
+/**
+ * Per-agent figures common to every mode: CLI startup (spawn to first model request) and peak RSS.
+ * @param {any[]} runs
+ */
+function agentFigures(runs) {
+  const agents = runs.flatMap((r) => r.agents);
+  const startup = agents.map((a) => a.startupMs).filter((x) => x !== null);
+  const rss = agents.map((a) => a.peakRssKb).filter((x) => x > 0);
+  return {
+    startupMedianMs: median(startup),
+    startupMaxMs: max(startup),
+    peakRssMedianMb: rss.length ? /** @type {number} */ (median(rss)) / 1024 : null,
+    peakRssMaxMb: rss.length ? /** @type {number} */ (max(rss)) / 1024 : null,
+    afterAnswerMedianMs: median(agents.map((a) => a.afterAnswerMs).filter((x) => x !== null)),
+  };
+}
+
+/**
+ * One row per N.
+ * @param {any[]} runs
+ * @param {number[]} ns
+ */
+export function summarize(runs, ns) {
+  return ns.map((n) => {
+    const seq = runsOf(runs, 'sequential', n);
+    const act = runsOf(runs, 'action', n);
+    const ref = runsOf(runs, 'reference', n);
+    const stag = runsOf(runs, 'reference-staggered', n);
+    const gated = runsOf(runs, 'reference-gated', n);
+    const sequentialWallMs = median(seq.map((r) => r.wallMs));
+    const actionWallMs = median(act.map((r) => r.wallMs));
+    const referenceWallMs = median(ref.map((r) => r.wallMs));
+    const staggeredWallMs = median(stag.map((r) => r.wallMs));
+    /** The reference with its launches paced: how it compares with all at once. @param {any[]} rs */
+    const paced = (rs) =>
+      rs.length
+        ? {
+            wallMs: median(rs.map((r) => r.wallMs)),
+            speedup: ratio(sequentialWallMs, median(rs.map((r) => r.wallMs))),
+            formulaSpeedup: median(rs.map((r) => r.formulaSpeedup ?? NaN)),
+            agentsCpuMs: median(rs.map((r) => r.agentsCpuMs)),
+            lastSpawnMs: median(rs.map((r) => r.lastSpawnMs ?? NaN)),
+            staggerMs: rs[0].staggerMs,
+            gate: rs[0].gate,
+            ...agentFigures(rs),
+          }
+        : null;
+    const trueSpeedup = ratio(sequentialWallMs, actionWallMs);
+    const reportedSpeedup = median(act.map((r) => r.reported?.speedup ?? NaN));
+    const overhead = ratio(actionWallMs, referenceWallMs);
+    return {
+      n,
+      sequentialWallMs,
+      actionWallMs,
+      actionWallsMs: act.map((r) => r.wallMs),
+      referenceWallMs,
+      referenceWallsMs: ref.map((r) => r.wallMs),
+      staggeredWallMs,
+      trueSpeedup,
+      referenceSpeedup: ratio(sequentialWallMs, referenceWallMs),
+      staggeredSpeedup: ratio(sequentialWallMs, staggeredWallMs),
+      staggered: paced(stag),
+      gated: paced(gated),
+      referenceAllAtOnce: paced(ref),
+      overheadPct: overhead === null ? null : (overhead - 1) * 100,
+      reportedSpeedup,
+      reportedErrorPct:
+        reportedSpeedup !== null && trueSpeedup !== null ? (reportedSpeedup / trueSpeedup - 1) * 100 : null,
+      // The action's own formula (sum of durations / span), applied to the reference's agents.
+      referenceFormulaSpeedup: median(ref.map((r) => r.formulaSpeedup ?? NaN)),
+      sequentialReportedSpeedup: median(seq.map((r) => r.reported?.speedup ?? NaN)),
+      actionPeakRssMb: max(act.map((r) => r.orchestrator.peakRssKb / 1024)),
+      sequentialActionPeakRssMb: max(seq.map((r) => r.orchestrator.peakRssKb / 1024)),
+      actionCpuMs: median(act.map((r) => r.orchestrator.cpuMs)),
+      sequentialActionCpuMs: median(seq.map((r) => r.orchestrator.cpuMs)),
+      referenceShellCpuMs: median(ref.map((r) => r.orchestrator.cpuMs)),
+      agentsCpuMs: {
+        sequential: median(seq.map((r) => r.agentsCpuMs)),
+        action: median(act.map((r) => r.agentsCpuMs)),
+        reference: median(ref.map((r) => r.agentsCpuMs)),
+      },
+      treePeakRssMb: {
+        action: max(act.map((r) => r.treePeakRssKb / 1024)),
+        reference: max(ref.map((r) => r.treePeakRssKb / 1024)),
+      },
+      cpuBusyPct: { action: median(act.map((r) => r.cpuBusyPct)), reference: median(ref.map((r) => r.cpuBusyPct)) },
+      cpuSaturatedPct: {
+        action: median(act.map((r) => r.cpuSaturatedPct)),
+        reference: median(ref.map((r) => r.cpuSaturatedPct)),
+      },
+      agents: {
+        sequential: agentFigures(seq),
+        action: agentFigures(act),
+        reference: agentFigures(ref),
+        ...(stag.length ? { staggered: agentFigures(stag) } : {}),
+      },
+      firstSpawnMs: {
+        action: median(act.map((r) => r.firstSpawnMs ?? NaN)),
+        reference: median(ref.map((r) => r.firstSpawnMs ?? NaN)),
+      },
+      lastSpawnMs: {
+        action: median(act.map((r) => r.lastSpawnMs ?? NaN)),
+        reference: median(ref.map((r) => r.lastSpawnMs ?? NaN)),
+      },
+      exitAfterLastAgentMs: {
+        action: median(act.map((r) => r.exitAfterLastAgentMs ?? NaN)),
+        reference: median(ref.map((r) => r.exitAfterLastAgentMs ?? NaN)),
+      },
+      failures: [...seq, ...act, ...ref, ...stag, ...gated].reduce((sum, r) => sum + r.failures.length, 0),
+    };
+  });
+}
+
+/**
+ * The issue's targets, each judged on what was measured (or said to be unmeasured).
+ * @param {ReturnType<typeof summarize>} rows
+ * @param {number} latencyMs
+ */
+export function checkTargets(rows, latencyMs) {
+  const at = (/** @type {number} */ n) => rows.find((r) => r.n === n);
+  const latencyNote = latencyMs === 10_000 ? '' : ` (measured at L = ${latencyMs} ms; the target is for L = 10 s)`;
+  /** @type {{ target: string, met: boolean | null, measured: string }[]} */
+  const targets = [];
+  for (const n of [10, 50]) {
+    const r = at(n);
+    const v = r?.overheadPct ?? null;
+    targets.push({
+      target: `action wall time within 5% of the reference at N = ${n}`,
+      met: v === null ? null : v <= 5,
+      measured: v === null ? 'not measured' : `${sign(v)}%${latencyNote}`,
+    });
+  }
+  const five = at(5)?.trueSpeedup ?? null;
+  targets.push({
+    target: 'true speedup ≥ 4.9× at N = 5',
+    met: five === null ? null : five >= 4.9,
+    measured: five === null ? 'not measured' : `${five.toFixed(2)}×${latencyNote}`,
+  });
+  const errs = rows.filter((r) => r.reportedErrorPct !== null);
+  targets.push({
+    target: "the action's reported speedup within 10% of the true speedup at every N",
+    met: errs.length ? errs.every((r) => Math.abs(/** @type {number} */ (r.reportedErrorPct)) <= 10) : null,
+    measured: errs.length
+      ? errs.map((r) => `N=${r.n}: ${sign(/** @type {number} */ (r.reportedErrorPct))}%`).join(', ')
+      : 'not measured',
+  });
+  const rss = at(50)?.actionPeakRssMb ?? null;
+  targets.push({
+    target: 'action process under 150 MB peak RSS at N = 50',
+    met: rss === null ? null : rss < 150,
+    measured: rss === null ? 'not measured' : `${rss.toFixed(1)} MB`,
+  });
+  return targets;
+}
+
+/** @param {number} v */
+const sign = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
+/** @param {number | null | undefined} ms */
+const s = (ms) => (ms === null || ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);
+/** @param {number | null | undefined} v @param {number} [d] */
+const num = (v, d = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
+/** @param {number | null | undefined} v */
+const x = (v) => (v === null || v === undefined ? '–' : `${v.toFixed(2)}×`);
+
+/**
+ * @param {{ machine: any, config: any, rows: ReturnType<typeof summarize>, targets: ReturnType<typeof checkTargets>,
+ *   runs: any[], discarded: any[], solo: any, startedAt: string, finishedAt: string }} data
+ */
+export function renderMarkdown(data) {
+  const { machine, config, rows, targets, runs, solo } = data;
+  const L = [];
+  L.push('# Benchmark: the action against a plain `bash` loop of the same CLIs');
+  L.push('');
+  L.push(
+    `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; ` +
+      `Claude Code CLI ${machine.cliVersion}. Action: commit ${machine.commit}, dist/index.js ${machine.distSha256}.`,
+  );
+  L.push('');
+  L.push(
+    `Model stand-in answers every main request after L = ${config.latencyMs} ms. Each parallel way ran ${config.repeat}× ` +
+      `per N (medians shown), the sequential way once. Run ${data.startedAt} → ${data.finishedAt}. ` +
+      `Command: \`${config.command}\`.`,
+  );
+  L.push('');
+  L.push(
+    '| N | sequential (action, max-parallel 1) | action, all at once | reference (bash `&` + `wait`) | true speedup (1/2) | reference speedup (1/3) | action overhead vs reference (2/3) | speedup the action reported | its error |',
+  );
+  L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    L.push(
+      `| ${r.n} | ${s(r.sequentialWallMs)} | ${s(r.actionWallMs)} | ${s(r.referenceWallMs)} | ${x(r.trueSpeedup)} | ` +
+        `${x(r.referenceSpeedup)} | ${r.overheadPct === null ? '–' : `${sign(r.overheadPct)}%`} | ${x(r.reportedSpeedup)} | ` +
+        `${r.reportedErrorPct === null ? '–' : `${sign(r.reportedErrorPct)}%`} |`,
+    );
+  }
+  L.push('');
+  L.push('Wall times are measured outside: from starting `node dist/index.js` (or `bash -c`) to its exit.');
+  L.push('');
+  L.push('## Targets');
+  L.push('');
+  for (const t of targets) {
+    const verdict = t.met === null ? 'not measured' : t.met ? '**met**' : '**not met**';
+    L.push(`- ${t.target}: ${verdict} (${t.measured})`);
+  }
+  L.push('');
+  L.push('## Memory and CPU');
+  L.push('');
+  L.push(
+    '| N | action process peak RSS, parallel / sequential (MB) | one agent peak RSS, median / max (MB) | whole tree peak RSS, action / reference (MB) | action process CPU, parallel / sequential (s) | agents CPU, all together: sequential / action / reference (s) | CPU per agent (s) | CPUs busy, action / reference | all CPUs saturated, action / reference |',
+  );
+  L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const perAgent = r.agentsCpuMs.action === null ? null : r.agentsCpuMs.action / r.n / 1000;
+    L.push(
+      `| ${r.n} | ${num(r.actionPeakRssMb)} / ${num(r.sequentialActionPeakRssMb)} | ` +
+        `${num(r.agents.action.peakRssMedianMb, 0)} / ${num(r.agents.action.peakRssMaxMb, 0)} | ` +
+        `${num(r.treePeakRssMb.action, 0)} / ${num(r.treePeakRssMb.reference, 0)} | ` +
+        `${num(ms(r.actionCpuMs), 2)} / ${num(ms(r.sequentialActionCpuMs), 2)} | ` +
+        `${num(ms(r.agentsCpuMs.sequential))} / ${num(ms(r.agentsCpuMs.action))} / ${num(ms(r.agentsCpuMs.reference))} | ` +
+        `${num(perAgent, 2)} | ${num(r.cpuBusyPct.action, 0)}% / ${num(r.cpuBusyPct.reference, 0)}% | ` +
+        `${num(r.cpuSaturatedPct.action, 0)}% / ${num(r.cpuSaturatedPct.reference, 0)}% |`,
+    );
+  }
+  L.push('');
+  L.push(
+    'Peak RSS of a process is its kernel high-water mark (VmHWM in /proc, sampled every ' +
+      `${config.intervalMs} ms; for the action process, getrusage at its exit). CPU of the agents is the ` +
+      'cutime+cstime their parent collected; the action process CPU is its own getrusage.',
+  );
+  L.push('');
+  L.push('## Where the time goes');
+  L.push('');
+  L.push(
+    '| N | start to first agent / to last agent, action · reference (s) | last agent end to exit, action / reference (s) | CLI start to first model request, median / max: sequential · action · reference (s) | answer to exit, median: action / reference (s) | the action’s formula (sum of durations / span) on the reference’s agents |',
+  );
+  L.push('|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const a = r.agents;
+    const st = (/** @type {any} */ f) => `${num(ms(f.startupMedianMs), 2)} / ${num(ms(f.startupMaxMs), 2)}`;
+    L.push(
+      `| ${r.n} | ${num(ms(r.firstSpawnMs.action), 2)} / ${num(ms(r.lastSpawnMs.action), 2)} · ` +
+        `${num(ms(r.firstSpawnMs.reference), 2)} / ${num(ms(r.lastSpawnMs.reference), 2)} | ` +
+        `${num(ms(r.exitAfterLastAgentMs.action), 2)} / ${num(ms(r.exitAfterLastAgentMs.reference), 2)} | ` +
+        `${st(a.sequential)} · ${st(a.action)} · ${st(a.reference)} | ` +
+        `${num(ms(a.action.afterAnswerMedianMs), 2)} / ${num(ms(a.reference.afterAnswerMedianMs), 2)} | ` +
+        `${x(r.referenceFormulaSpeedup)} |`,
+    );
+  }
+  L.push('');
+  if (rows.some((r) => r.staggered || r.gated)) {
+    L.push('## Pacing the launches (reference only)');
+    L.push('');
+    L.push(
+      'The same bash reference, all at once, with a fixed pause between launches ("staggered"), or with a start ' +
+        'gate ("gated": at most K CLIs starting at once; one has started when it has written its first event).',
+    );
+    L.push('');
+    L.push(
+      '| N | way | wall | speedup over sequential | the action’s formula on it | agents CPU (s) | CLI start to first request, median / max (s) | last launch (s) |',
+    );
+    L.push('|---:|---|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) {
+      for (const [name, v] of /** @type {const} */ ([
+        ['all at once', r.referenceAllAtOnce],
+        [`staggered ${r.staggered?.staggerMs} ms`, r.staggered],
+        [`gated, K = ${r.gated?.gate}`, r.gated],
+      ])) {
+        if (!v) continue;
+        L.push(
+          `| ${r.n} | ${name} | ${s(v.wallMs)} | ${x(v.speedup)} | ${x(v.formulaSpeedup)} | ${num(ms(v.agentsCpuMs))} | ` +
+            `${num(ms(v.startupMedianMs), 2)} / ${num(ms(v.startupMaxMs), 2)} | ${num(ms(v.lastSpawnMs), 1)} |`,
+        );
+      }
+    }
+    L.push('');
+  }
+  if (solo) {
+    L.push(
+      `One CLI alone (warm page cache, L = 0): ${s(solo.wallMs)} wall, ${num(ms(solo.agentsCpuMs), 2)} s CPU, ` +
+        `${num(solo.agents[0]?.peakRssKb / 1024, 0)} MB peak RSS, ${num(ms(solo.agents[0]?.startupMs), 2)} s to its first model request.`,
+    );
+    L.push('');
+  }
+  L.push('## Every run');
+  L.push('');
+  L.push(
+    '| N | way | # | wall | agents ok | action reported wall / speedup | max requests in flight | other load on the machine |',
+  );
+  L.push('|---:|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of runs) {
+    const rep = r.reported ? `${s(r.reported.wallTimeMs)} / ${x(r.reported.speedup)}` : '–';
+    L.push(
+      `| ${r.n} | ${r.mode} | ${r.rep + 1} | ${s(r.wallMs)} | ${r.n - r.failures.length}/${r.n} | ${rep} | ${r.serverMaxInFlight} | ${num(r.otherLoadPct, 0)}%${r.noisy ? ' (noisy)' : ''} |`,
+    );
+  }
+  L.push('');
+  L.push(
+    '"Other load": CPU time that processes outside the run used meanwhile (all CPUs busy time less the run\'s ' +
+      'processes and the bench itself), as a share of the machine. Before each run the bench waits for the machine ' +
+      `to be under 15% busy, and a run during which other work took over ${config.maxOtherLoadPct}% of the machine ` +
+      `is run again (up to ${config.redoNoisy} times; ${data.discarded.length} runs were discarded so, listed in results.json).`,
+  );
+  L.push('');
+  return `${L.join('\n')}\n`;
+}
+
+/** @param {number | null} v */
+const ms = (v) => (v === null || v === undefined ? null : v / 1000);
