@@ -564,7 +564,9 @@ function tryRun(cmd, args) {
 
 function machine() {
   const dist = path.join(ROOT, 'dist', 'index.js');
-  const dirty = tryRun('git', ['status', '--porcelain', '--', 'src', 'dist']) ? ' (src/ or dist/ modified)' : '';
+  const dirty = tryRun('git', ['status', '--porcelain', '--', 'dist'])
+    ? ' (dist/ differs from it)'
+    : ' (dist/ as committed)';
   return {
     cores: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
