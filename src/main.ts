@@ -4,11 +4,13 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { resolveClaude } from './claude.js';
 import { InputError } from './errors.js';
+import { childrenCpuMs } from './cpu.js';
 import { knownSecrets } from './env.js';
 import { readSlice } from './files.js';
 import { getInputs, type FailOn } from './inputs.js';
 import { parseMatrix } from './matrix.js';
-import { runAgents } from './orchestrate.js';
+import { limiter } from './limit.js';
+import { defaultMaxParallel, runAgents } from './orchestrate.js';
 import { redactText } from './redact.js';
 import { computeStats, type RunStats } from './stats.js';
 import { renderSummary } from './summary.js';
@@ -44,7 +46,10 @@ export async function run(): Promise<void> {
     const workspace = inputs.matrix.workspace;
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, workspace);
     const runDir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'claude-agents-'));
-    const maxParallel = inputs.maxParallel ?? specs.length;
+    const maxParallel = inputs.maxParallel ?? defaultMaxParallel(specs.length, os.totalmem());
+    if (maxParallel < specs.length && inputs.maxParallel === undefined) {
+      core.info(`max-parallel is not set: ${maxParallel} at once, as many as this runner's memory holds`);
+    }
     core.info(`${specs.length} agents, ${Math.min(maxParallel, specs.length)} at once, in ${runDir}, with ${claude}`);
 
     const uploader = createUploader({
@@ -61,7 +66,9 @@ export async function run(): Promise<void> {
       baseEnv: process.env,
       retries: inputs.retries,
       signal: controller.signal,
+      startGate: limiter(os.availableParallelism()),
     };
+    const cpuBefore = childrenCpuMs();
     const results = await core.group('Agents', () =>
       runAgents(specs, maxParallel, ctx, (r) => uploader.agentFinished(r.id, r.outputDir)),
     );
@@ -76,7 +83,9 @@ export async function run(): Promise<void> {
     }
 
     for (const r of results) await showLog(r, secrets);
-    const stats = computeStats(results, maxParallel);
+    const cpuAfter = childrenCpuMs();
+    const agentsCpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+    const stats = computeStats(results, maxParallel, agentsCpu);
     writeOutputs(results, stats, runDir, secrets);
     if (inputs.summary) await writeSummary(results, stats, secrets);
     const uploadFailed = results.filter((r) => r.uploadWarning).map((r) => r.id);

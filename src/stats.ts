@@ -6,22 +6,32 @@ export interface RunStats {
   failed: number;
   /** From the first agent's start to the last agent's finish. */
   wallTimeMs: number;
-  /** What running the same agents one after another would have taken, estimated. */
   sumDurationMs: number;
+  /** What running the same agents one after another would have taken, estimated (see computeStats). */
+  sequentialEstimateMs: number;
   speedup: number;
   efficiency: number;
   parallelism: number;
   totalCostUsd: number;
 }
 
-export function computeStats(results: readonly AgentResult[], maxParallel: number): RunStats {
+/**
+ * `agentsCpuMs` is the CPU time all agents' processes used. Agents that start together on a small runner
+ * wait on each other's CPU while they start up, which stretches every duration; alone, an agent starts in
+ * about the CPU time its start-up takes. So the one-after-another estimate counts each agent's time after
+ * its start-up as measured, and the start-ups as at most the CPU the agents used. Without contention this
+ * is the plain sum of durations.
+ */
+export function computeStats(results: readonly AgentResult[], maxParallel: number, agentsCpuMs?: number): RunStats {
   // Agents cancelled before they started took no time and say nothing of the overlap.
   const ran = results.filter((r) => r.durationMs > 0);
   const starts = ran.map((r) => Date.parse(r.startedAt));
   const ends = ran.map((r) => Date.parse(r.finishedAt));
   const wallTimeMs = ran.length ? Math.max(...ends) - Math.min(...starts) : 0;
   const sumDurationMs = ran.reduce((sum, r) => sum + r.durationMs, 0);
-  const speedup = wallTimeMs > 0 ? sumDurationMs / wallTimeMs : 0;
+  const startups = ran.reduce((sum, r) => sum + Math.min(r.startupMs, r.durationMs), 0);
+  const sequentialEstimateMs = sumDurationMs - startups + Math.min(startups, agentsCpuMs ?? startups);
+  const speedup = wallTimeMs > 0 ? sequentialEstimateMs / wallTimeMs : 0;
   const parallelism = Math.max(1, Math.min(results.length, maxParallel));
   const succeeded = results.filter((r) => r.status === 'success').length;
   return {
@@ -30,6 +40,7 @@ export function computeStats(results: readonly AgentResult[], maxParallel: numbe
     failed: results.length - succeeded,
     wallTimeMs,
     sumDurationMs,
+    sequentialEstimateMs,
     speedup,
     efficiency: speedup / parallelism,
     parallelism,

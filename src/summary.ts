@@ -75,11 +75,14 @@ export function renderSummary(results: readonly AgentResult[], stats: RunStats):
     '',
     `**${stats.agents} agents**: ${stats.succeeded} succeeded, ${stats.failed} failed · ` +
       `wall time ${formatDuration(stats.wallTimeMs)} · sum of durations ${formatDuration(stats.sumDurationMs)} · ` +
+      `one after another ≈ ${formatDuration(stats.sequentialEstimateMs)} · ` +
       `speedup ${stats.speedup.toFixed(2)}× · efficiency ${(stats.efficiency * 100).toFixed(0)}% ` +
       `(of ${stats.parallelism} at once) · total cost ${formatCost(stats.totalCostUsd)}`,
     '',
-    '> Speedup and efficiency are estimates: the one-after-another time is taken as the sum of the agents’ ' +
-      'durations here, and agents sharing a runner slow each other a little, so the estimate can run high.',
+    '> Speedup and efficiency are estimates of the one-after-another run. Agents that start together on one ' +
+      'runner wait on each other’s CPU while they start up, which stretches every duration; so the estimate ' +
+      'takes each agent’s time after its start-up as measured, and its start-up as no more than the CPU time ' +
+      'the agents actually used. Without contention it is the plain sum of durations.',
     '',
     ...gantt(results),
     '',

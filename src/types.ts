@@ -27,6 +27,8 @@ export interface AgentResult {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  /** Time from starting the CLI to its first output, summed over attempts. */
+  startupMs: number;
   turns: number | null;
   costUsd: number | null;
   sessionId: string | null;

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import { DefaultArtifactClient } from '@actions/artifact';
+import { limiter } from './limit.js';
 import { redactText, secretPatterns } from './redact.js';
 import { stageAgentFolder, writeZip } from './stage.js';
 
@@ -215,21 +216,4 @@ function tempBase(): string {
 
 function log(message: string): void {
   core.info(`[${new Date().toISOString()}] ${message}`);
-}
-
-/** Runs at most `n` tasks at once; a finishing task hands its slot straight to the next in line. */
-function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active < n) active++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
 }
