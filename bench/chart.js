@@ -109,6 +109,8 @@ export function renderSpeedupChart(rows, labels) {
     `<text x="18" y="${m.top + ph / 2}" text-anchor="middle" transform="rotate(-90 18 ${m.top + ph / 2})">speedup over sequential (×)</text>`,
   );
 
+  /** @type {{ x: number, y: number, text: string, color: string }[]} */
+  const labelsToDraw = [];
   for (const s of series) {
     if (!s.points.length) continue;
     const d = s.points.map((p, i) => `${i ? 'L' : 'M'}${X(p.x).toFixed(1)},${Y(p.y).toFixed(1)}`).join(' ');
@@ -120,11 +122,19 @@ export function renderSpeedupChart(rows, labels) {
       // Values are written at every point of the action's true speedup, and at the last point of the others.
       const last = i === s.points.length - 1;
       if (s.marker !== 'none' && (s.labelAll || last)) {
-        out.push(
-          `<text x="${X(p.x) + 7}" y="${Y(p.y) + (s.labelBelow ? 14 : -6)}" fill="${s.color}" font-size="11">${fmt(p.y)}</text>`,
-        );
+        labelsToDraw.push({ x: X(p.x) + 7, y: Y(p.y) + (s.labelBelow ? 14 : -6), text: fmt(p.y), color: s.color });
       }
     });
+  }
+  // Labels at the same N are moved apart, so close values stay readable.
+  const columns = new Map();
+  for (const l of labelsToDraw) columns.set(l.x, [...(columns.get(l.x) ?? []), l]);
+  for (const column of columns.values()) {
+    column.sort((a, b) => a.y - b.y);
+    for (let i = 1; i < column.length; i++) column[i].y = Math.max(column[i].y, column[i - 1].y + 12);
+  }
+  for (const l of labelsToDraw) {
+    out.push(`<text x="${l.x}" y="${l.y.toFixed(1)}" fill="${l.color}" font-size="11">${esc(l.text)}</text>`);
   }
 
   series.forEach((s, i) => {

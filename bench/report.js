@@ -22,16 +22,20 @@ const runsOf = (runs, mode, n) => runs.filter((r) => r.mode === mode && r.n === 
 const ratio = (a, b) => (a !== null && b !== null && b > 0 ? a / b : null);
 
 /**
- * Per-agent figures common to every mode: CLI startup (spawn to first model request) and peak RSS.
+ * Per-agent figures common to every mode: CLI start-up (spawn to first output, as the action counts it),
+ * spawn to first model request, and peak RSS.
  * @param {any[]} runs
  */
 function agentFigures(runs) {
   const agents = runs.flatMap((r) => r.agents);
-  const startup = agents.map((a) => a.startupMs).filter((x) => x !== null);
+  const startup = agents.map((a) => a.startupMs).filter((x) => x !== null && x !== undefined);
+  const toRequest = agents.map((a) => a.toFirstRequestMs).filter((x) => x !== null && x !== undefined);
   const rss = agents.map((a) => a.peakRssKb).filter((x) => x > 0);
   return {
     startupMedianMs: median(startup),
     startupMaxMs: max(startup),
+    toFirstRequestMedianMs: median(toRequest),
+    toFirstRequestMaxMs: max(toRequest),
     peakRssMedianMb: rss.length ? /** @type {number} */ (median(rss)) / 1024 : null,
     peakRssMaxMb: rss.length ? /** @type {number} */ (max(rss)) / 1024 : null,
     afterAnswerMedianMs: median(agents.map((a) => a.afterAnswerMs).filter((x) => x !== null)),
@@ -61,6 +65,7 @@ export function summarize(runs, ns) {
             wallMs: median(rs.map((r) => r.wallMs)),
             speedup: ratio(sequentialWallMs, median(rs.map((r) => r.wallMs))),
             formulaSpeedup: median(rs.map((r) => r.formulaSpeedup ?? NaN)),
+            sumDurationSpeedup: median(rs.map((r) => r.sumDurationSpeedup ?? NaN)),
             agentsCpuMs: median(rs.map((r) => r.agentsCpuMs)),
             lastSpawnMs: median(rs.map((r) => r.lastSpawnMs ?? NaN)),
             staggerMs: rs[0].staggerMs,
@@ -71,6 +76,8 @@ export function summarize(runs, ns) {
     const trueSpeedup = ratio(sequentialWallMs, actionWallMs);
     const reportedSpeedup = median(act.map((r) => r.reported?.speedup ?? NaN));
     const overhead = ratio(actionWallMs, referenceWallMs);
+    const gatedWallMs = median(gated.map((r) => r.wallMs));
+    const overGated = ratio(actionWallMs, gatedWallMs);
     return {
       n,
       sequentialWallMs,
@@ -86,11 +93,18 @@ export function summarize(runs, ns) {
       gated: paced(gated),
       referenceAllAtOnce: paced(ref),
       overheadPct: overhead === null ? null : (overhead - 1) * 100,
+      gatedWallMs,
+      overheadVsGatedPct: overGated === null ? null : (overGated - 1) * 100,
       reportedSpeedup,
       reportedErrorPct:
         reportedSpeedup !== null && trueSpeedup !== null ? (reportedSpeedup / trueSpeedup - 1) * 100 : null,
-      // The action's own formula (sum of durations / span), applied to the reference's agents.
+      // The action's own estimate, applied to the reference's agents; and the plain sum of durations / span.
       referenceFormulaSpeedup: median(ref.map((r) => r.formulaSpeedup ?? NaN)),
+      referenceSumDurationSpeedup: median(ref.map((r) => r.sumDurationSpeedup ?? NaN)),
+      // The same on the action's own runs: the estimate recomputed from its results (a check on what it reported),
+      // and what the old sum-of-durations formula would have reported.
+      actionFormulaSpeedup: median(act.map((r) => r.formulaSpeedup ?? NaN)),
+      actionSumDurationSpeedup: median(act.map((r) => r.sumDurationSpeedup ?? NaN)),
       sequentialReportedSpeedup: median(seq.map((r) => r.reported?.speedup ?? NaN)),
       actionPeakRssMb: max(act.map((r) => r.orchestrator.peakRssKb / 1024)),
       sequentialActionPeakRssMb: max(seq.map((r) => r.orchestrator.peakRssKb / 1024)),
@@ -116,6 +130,7 @@ export function summarize(runs, ns) {
         action: agentFigures(act),
         reference: agentFigures(ref),
         ...(stag.length ? { staggered: agentFigures(stag) } : {}),
+        ...(gated.length ? { gated: agentFigures(gated) } : {}),
       },
       firstSpawnMs: {
         action: median(act.map((r) => r.firstSpawnMs ?? NaN)),
@@ -183,6 +198,8 @@ const s = (ms) => (ms === null || ms === undefined ? '–' : `${(ms / 1000).toFi
 /** @param {number | null | undefined} v @param {number} [d] */
 const num = (v, d = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 /** @param {number | null | undefined} v */
+const pct = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${sign(v)}%`);
+/** @param {number | null | undefined} v */
 const x = (v) => (v === null || v === undefined ? '–' : `${v.toFixed(2)}×`);
 
 /**
@@ -205,25 +222,44 @@ export function renderMarkdown(data) {
       `Command: \`${config.command}\`.`,
   );
   L.push('');
+  const K = rows.find((r) => r.gated)?.gated?.gate;
+  const hasGated = K !== undefined;
   L.push(
-    '| N | sequential (action, max-parallel 1) | action, all at once | reference (bash `&` + `wait`) | true speedup (1/2) | reference speedup (1/3) | action overhead vs reference (2/3) | speedup the action reported | its error |',
+    '| N | (1) sequential (action, max-parallel 1) | (2) action | (3) reference (bash `&` + `wait`) |' +
+      (hasGated ? ` (4) reference, start-gated (K = ${K}) |` : '') +
+      ' true speedup (1/2) | reference speedup (1/3) | action overhead vs reference (2/3) |' +
+      (hasGated ? ' action vs gated reference (2/4) |' : '') +
+      ' speedup the action reported | its error | action process peak RSS |',
   );
-  L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  L.push(`|---:|---:|---:|---:|${hasGated ? '---:|' : ''}---:|---:|---:|${hasGated ? '---:|' : ''}---:|---:|---:|`);
   for (const r of rows) {
     L.push(
-      `| ${r.n} | ${s(r.sequentialWallMs)} | ${s(r.actionWallMs)} | ${s(r.referenceWallMs)} | ${x(r.trueSpeedup)} | ` +
-        `${x(r.referenceSpeedup)} | ${r.overheadPct === null ? '–' : `${sign(r.overheadPct)}%`} | ${x(r.reportedSpeedup)} | ` +
-        `${r.reportedErrorPct === null ? '–' : `${sign(r.reportedErrorPct)}%`} |`,
+      `| ${r.n} | ${s(r.sequentialWallMs)} | ${s(r.actionWallMs)} | ${s(r.referenceWallMs)} | ` +
+        (hasGated ? `${s(r.gatedWallMs)} | ` : '') +
+        `${x(r.trueSpeedup)} | ${x(r.referenceSpeedup)} | ${pct(r.overheadPct)} | ` +
+        (hasGated ? `${pct(r.overheadVsGatedPct)} | ` : '') +
+        `${x(r.reportedSpeedup)} | ${pct(r.reportedErrorPct)} | ${num(r.actionPeakRssMb)} MB |`,
     );
   }
   L.push('');
-  L.push('Wall times are measured outside: from starting `node dist/index.js` (or `bash -c`) to its exit.');
+  L.push(
+    'Wall times are measured outside: from starting `node dist/index.js` (or `bash -c`) to its exit. The action ' +
+      `starts at most ${machine.cores} CLIs at once (one per core; a CLI has started once it prints); the plain ` +
+      `reference starts them all at once${hasGated ? '; the gated reference paces its start-ups as the action does' : ''}.`,
+  );
   L.push('');
   L.push('## Targets');
   L.push('');
   for (const t of targets) {
     const verdict = t.met === null ? 'not measured' : t.met ? '**met**' : '**not met**';
     L.push(`- ${t.target}: ${verdict} (${t.measured})`);
+  }
+  if (hasGated) {
+    const vs = rows.filter((r) => r.overheadVsGatedPct !== null);
+    L.push(
+      `- for comparison, the action against the start-gated reference (K = ${K}): ` +
+        vs.map((r) => `N=${r.n}: ${pct(r.overheadVsGatedPct)}`).join(', '),
+    );
   }
   L.push('');
   L.push('## Memory and CPU');
@@ -254,19 +290,49 @@ export function renderMarkdown(data) {
   L.push('## Where the time goes');
   L.push('');
   L.push(
-    '| N | start to first agent / to last agent, action · reference (s) | last agent end to exit, action / reference (s) | CLI start to first model request, median / max: sequential · action · reference (s) | answer to exit, median: action / reference (s) | the action’s formula (sum of durations / span) on the reference’s agents |',
+    '| N | start to first CLI / to last CLI, action · reference (s) | last agent end to exit, action / reference (s) | CLI start-up (spawn to first output), median / max: sequential · action · reference (s) | CLI spawn to first model request, median / max: sequential · action · reference (s) | answer to exit, median: action / reference (s) |',
   );
   L.push('|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const a = r.agents;
     const st = (/** @type {any} */ f) => `${num(ms(f.startupMedianMs), 2)} / ${num(ms(f.startupMaxMs), 2)}`;
+    const rq = (/** @type {any} */ f) =>
+      `${num(ms(f.toFirstRequestMedianMs), 2)} / ${num(ms(f.toFirstRequestMaxMs), 2)}`;
     L.push(
       `| ${r.n} | ${num(ms(r.firstSpawnMs.action), 2)} / ${num(ms(r.lastSpawnMs.action), 2)} · ` +
         `${num(ms(r.firstSpawnMs.reference), 2)} / ${num(ms(r.lastSpawnMs.reference), 2)} | ` +
         `${num(ms(r.exitAfterLastAgentMs.action), 2)} / ${num(ms(r.exitAfterLastAgentMs.reference), 2)} | ` +
         `${st(a.sequential)} · ${st(a.action)} · ${st(a.reference)} | ` +
-        `${num(ms(a.action.afterAnswerMedianMs), 2)} / ${num(ms(a.reference.afterAnswerMedianMs), 2)} | ` +
-        `${x(r.referenceFormulaSpeedup)} |`,
+        `${rq(a.sequential)} · ${rq(a.action)} · ${rq(a.reference)} | ` +
+        `${num(ms(a.action.afterAnswerMedianMs), 2)} / ${num(ms(a.reference.afterAnswerMedianMs), 2)} |`,
+    );
+  }
+  L.push('');
+  L.push(
+    'The action counts start-up from its own figures (`startupMs`); for the reference, the bench notes (inotify) ' +
+      'when a CLI’s events file first grows.',
+  );
+  L.push('');
+  L.push('## The speedup estimate');
+  L.push('');
+  L.push(
+    'The action reports `speedup` = (sum of durations − sum of start-ups + min(sum of start-ups, CPU time the ' +
+      'agents used)) / (first spawn to last end), src/stats.ts. Here that estimate, and the former plain sum of ' +
+      'durations / span, are applied to every way’s own agents and set beside the true speedup (sequential wall / ' +
+      'that way’s wall).',
+  );
+  L.push('');
+  L.push(
+    '| N | action: true · reported · recomputed here · sum of durations | reference: true · estimate · sum of durations |' +
+      (hasGated ? ' gated reference: true · estimate · sum of durations |' : ''),
+  );
+  L.push(`|---:|---:|---:|${hasGated ? '---:|' : ''}`);
+  for (const r of rows) {
+    const g = r.gated;
+    L.push(
+      `| ${r.n} | ${x(r.trueSpeedup)} · ${x(r.reportedSpeedup)} · ${x(r.actionFormulaSpeedup)} · ${x(r.actionSumDurationSpeedup)} | ` +
+        `${x(r.referenceSpeedup)} · ${x(r.referenceFormulaSpeedup)} · ${x(r.referenceSumDurationSpeedup)} |` +
+        (hasGated ? ` ${x(g?.speedup)} · ${x(g?.formulaSpeedup)} · ${x(g?.sumDurationSpeedup)} |` : ''),
     );
   }
   L.push('');
@@ -279,9 +345,9 @@ export function renderMarkdown(data) {
     );
     L.push('');
     L.push(
-      '| N | way | wall | speedup over sequential | the action’s formula on it | agents CPU (s) | CLI start to first request, median / max (s) | last launch (s) |',
+      '| N | way | wall | speedup over sequential | the action’s estimate on it | agents CPU (s) | CLI start-up, median / max (s) | CLI spawn to first request, median / max (s) | last launch (s) |',
     );
-    L.push('|---:|---|---:|---:|---:|---:|---:|---:|');
+    L.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) {
       for (const [name, v] of /** @type {const} */ ([
         ['all at once', r.referenceAllAtOnce],
@@ -291,7 +357,8 @@ export function renderMarkdown(data) {
         if (!v) continue;
         L.push(
           `| ${r.n} | ${name} | ${s(v.wallMs)} | ${x(v.speedup)} | ${x(v.formulaSpeedup)} | ${num(ms(v.agentsCpuMs))} | ` +
-            `${num(ms(v.startupMedianMs), 2)} / ${num(ms(v.startupMaxMs), 2)} | ${num(ms(v.lastSpawnMs), 1)} |`,
+            `${num(ms(v.startupMedianMs), 2)} / ${num(ms(v.startupMaxMs), 2)} | ` +
+            `${num(ms(v.toFirstRequestMedianMs), 2)} / ${num(ms(v.toFirstRequestMaxMs), 2)} | ${num(ms(v.lastSpawnMs), 1)} |`,
         );
       }
     }
@@ -300,7 +367,8 @@ export function renderMarkdown(data) {
   if (solo) {
     L.push(
       `One CLI alone (warm page cache, L = 0): ${s(solo.wallMs)} wall, ${num(ms(solo.agentsCpuMs), 2)} s CPU, ` +
-        `${num(solo.agents[0]?.peakRssKb / 1024, 0)} MB peak RSS, ${num(ms(solo.agents[0]?.startupMs), 2)} s to its first model request.`,
+        `${num(solo.agents[0]?.peakRssKb / 1024, 0)} MB peak RSS, ${num(ms(solo.agents[0]?.startupMs), 2)} s to its first output, ` +
+        `${num(ms(solo.agents[0]?.toFirstRequestMs), 2)} s to its first model request.`,
     );
     L.push('');
   }

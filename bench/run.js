@@ -27,7 +27,7 @@ const HELP = `Usage: npm run bench -- [options]
   --repeat R        runs of each parallel way per N; medians are reported (default 3)
   --modes LIST      ways to run: sequential,action,reference (default all three)
   --stagger MS      also run the reference with MS between launches ("reference-staggered")
-)  --gate K          also run the reference with at most K CLIs starting at once, 0 meaning one per core
+  --gate K          also run the reference with at most K CLIs starting at once, 0 meaning one per core
                     ("reference-gated"; a CLI has started once it has written its first event)
   --quick           --n 2,5 --latency 2000
   --out DIR         where results.json, results.md and speedup.svg go (default bench/)
@@ -218,7 +218,7 @@ function agentProcs(sampled) {
 
 /**
  * @param {{ mode: string, n: number, rep: number, latency: number, t0: number, wallMs: number,
- *   agents: { i: number, spawnEpoch: number | null, endEpoch: number | null, status: string, error?: string | null,
+ *   agents: { i: number, spawnEpoch: number | null, endEpoch: number | null, startupMs?: number | null, status: string, error?: string | null,
  *     cli?: any }[],
  *   sampled: ReturnType<TreeSampler['stop']>, arrivals: Map<number, number>, server: any,
  *   orchestrator: { peakRssKb: number, cpuMs: number, source: string }, agentsCpuMs: number | null,
@@ -238,7 +238,10 @@ function record(r) {
       firstRequestMs: rel(first),
       endMs: rel(a.endEpoch),
       durationMs: a.spawnEpoch !== null && a.endEpoch !== null ? a.endEpoch - a.spawnEpoch : null,
-      startupMs: first !== null && a.spawnEpoch !== null ? first - a.spawnEpoch : null,
+      // Start-up as the action counts it: spawn to the CLI's first output (the action's own figure for its
+      // agents; for the reference's, when the bench saw its events file first grow).
+      startupMs: a.startupMs ?? null,
+      toFirstRequestMs: first !== null && a.spawnEpoch !== null ? first - a.spawnEpoch : null,
       afterAnswerMs: first !== null && a.endEpoch !== null ? a.endEpoch - (first + r.latency) : null,
       peakRssKb: p?.peakRssKb ?? 0,
       cpuMsSampled: p?.cpuMs ?? null,
@@ -250,6 +253,7 @@ function record(r) {
     ? Math.max(...timed.map((a) => /** @type {number} */ (a.endMs))) -
       Math.min(...timed.map((a) => /** @type {number} */ (a.spawnMs)))
     : 0;
+  const formula = estimate(timed, r.agentsCpuMs, span);
   // The processes and the root's stat are summed up above; the rest of the sampling goes in as it is.
   const sampledRest = { ...r.sampled, procs: undefined, rootStat: undefined };
   // What the rest of the machine used meanwhile: every CPU's busy time less this run's processes and the bench.
@@ -269,7 +273,10 @@ function record(r) {
     exitAfterLastAgentMs: timed.length
       ? Math.round(r.wallMs - Math.max(...timed.map((a) => /** @type {number} */ (a.endMs))))
       : null,
-    formulaSpeedup: span > 0 ? timed.reduce((sum, a) => sum + /** @type {number} */ (a.durationMs), 0) / span : null,
+    /** The action's speedup estimate (src/stats.ts), applied to this run's agents; and plain sum of durations / span. */
+    formulaSpeedup: formula.speedup,
+    sumDurationSpeedup: formula.sumDurationSpeedup,
+    formula,
     orchestrator: r.orchestrator,
     agentsCpuMs: r.agentsCpuMs,
     treePeakRssKb: r.sampled.treePeakRssKb,
@@ -285,6 +292,55 @@ function record(r) {
     sampler: sampledRest,
     agents,
     ...(r.extra ?? {}),
+  };
+}
+
+/**
+ * The action's one-after-another estimate (src/stats.ts computeStats): the sum of durations, less the
+ * start-ups, plus the start-ups capped at the CPU time the agents used; over the span from the first spawn
+ * to the last end. Agents whose start-up is unknown count it as 0.
+ * @param {{ durationMs: number | null, startupMs: number | null }[]} agents
+ * @param {number | null} agentsCpuMs
+ * @param {number} span
+ */
+function estimate(agents, agentsCpuMs, span) {
+  const sumDurationMs = agents.reduce((sum, a) => sum + (a.durationMs ?? 0), 0);
+  const startupsMs = agents.reduce((sum, a) => sum + Math.min(a.startupMs ?? 0, a.durationMs ?? 0), 0);
+  const sequentialEstimateMs = sumDurationMs - startupsMs + Math.min(startupsMs, agentsCpuMs ?? startupsMs);
+  return {
+    sumDurationMs,
+    startupsMs,
+    sequentialEstimateMs,
+    spanMs: span,
+    speedup: span > 0 ? sequentialEstimateMs / span : null,
+    sumDurationSpeedup: span > 0 ? sumDurationMs / span : null,
+  };
+}
+
+/**
+ * Notes when each agent's events file first holds something: the moment its CLI first wrote to stdout. The
+ * reference has no other way to say it; inotify, so the bench spends no CPU polling.
+ * @param {string[]} dirs
+ */
+function watchFirstOutput(dirs) {
+  /** @type {(number | null)[]} epoch ms */
+  const seen = dirs.map(() => null);
+  const watchers = dirs.map((d, k) =>
+    fs.watch(d, (_event, name) => {
+      if (seen[k] !== null || name !== 'events.jsonl') return;
+      const now = Date.now();
+      try {
+        if (fs.statSync(path.join(d, 'events.jsonl')).size > 0) seen[k] = now;
+      } catch {
+        // not there yet
+      }
+    }),
+  );
+  return {
+    seen,
+    stop() {
+      for (const w of watchers) w.close();
+    },
   };
 }
 
@@ -372,6 +428,7 @@ async function runAction(
         i: k + 1,
         spawnEpoch: r ? Date.parse(r.startedAt) : null,
         endEpoch: r ? Date.parse(r.finishedAt) : null,
+        startupMs: typeof r?.startupMs === 'number' ? r.startupMs : null,
         status: r ? r.status : `missing (action exited ${res.code})`,
         cli: r ? cliTimes(readJson(path.join(r.outputDir, 'result.json'))) : null,
         error: r?.error ?? (r ? null : lastLines(res.stdout, 5)),
@@ -428,6 +485,7 @@ async function runReference(
   try {
     const env = { ...process.env, ...BASE_ENV, ANTHROPIC_BASE_URL: server.url, DISABLE_AUTOUPDATER: '1' };
     const quiet = await quiet_();
+    const firstOutput = watchFirstOutput(dirs);
     const cpu0 = process.cpuUsage();
     const t0 = Date.now();
     const start = performance.now();
@@ -460,6 +518,7 @@ async function runReference(
     endTicker();
     live.delete(stop);
     const sampled = sampler.stop();
+    firstOutput.stop();
     const benchCpu = process.cpuUsage(cpu0);
     const statLine = /BENCH_STAT (.*)/.exec(out)?.[1];
     const shell = statLine ? parseStat(statLine) : null;
@@ -468,10 +527,13 @@ async function runReference(
       const [startS, endS, rc] = times.length === 3 ? times : [];
       const result = lastResult(path.join(d, 'events.jsonl'));
       const ok = rc === '0' && result?.subtype === 'success' && !result.is_error;
+      const spawnEpoch = startS ? Math.round(Number(startS) * 1000) : null;
+      const out = firstOutput.seen[k];
       return {
         i: k + 1,
-        spawnEpoch: startS ? Math.round(Number(startS) * 1000) : null,
+        spawnEpoch,
         endEpoch: endS ? Math.round(Number(endS) * 1000) : null,
+        startupMs: out !== null && spawnEpoch !== null ? Math.max(0, out - spawnEpoch) : null,
         status: ok ? 'success' : 'failure',
         cli: cliTimes(result),
         error: ok ? null : `exit ${rc ?? '?'}; ${lastLines(readText(path.join(d, 'stderr.log')), 3)}`,
@@ -617,7 +679,8 @@ async function main() {
   }
   log(
     `  one CLI alone: ${sec(solo.wallMs)} wall, ${((solo.agentsCpuMs ?? 0) / 1000).toFixed(2)} s CPU, ` +
-      `${Math.round(solo.agents[0].peakRssKb / 1024)} MB peak, ${sec(solo.agents[0].startupMs ?? NaN)} to its first request`,
+      `${Math.round(solo.agents[0].peakRssKb / 1024)} MB peak, ${sec(solo.agents[0].startupMs ?? NaN)} to its first output, ` +
+      `${sec(solo.agents[0].toFirstRequestMs ?? NaN)} to its first request`,
   );
 
   /** @type {any[]} */
