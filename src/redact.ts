@@ -1,4 +1,4 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import type { FileHandle } from 'node:fs/promises';
 
 /** Secrets shorter than this are left alone: masking them would garble ordinary text. */
 export const MIN_SECRET_LENGTH = 4;
@@ -18,66 +18,55 @@ export function secretPatterns(secrets: readonly string[]): Buffer[] {
   return [...found].map((s) => Buffer.from(s, 'utf8')).sort((a, b) => b.length - a.length);
 }
 
+const MASK = Buffer.from(REDACTED, 'utf8');
+
 /**
- * Replaces every pattern in a byte stream by `***`. Only the last (longest pattern - 1) bytes are held back
- * between chunks, so a secret split across two chunks is still caught and memory stays bounded.
+ * Copies `input` to `output`, replacing every pattern by `***`. It reads into one reused buffer and holds back
+ * only the last (longest pattern - 1) bytes between reads, so a secret split by a read is still caught and a
+ * log of any size is copied in constant memory, with no garbage for the collector to fall behind on.
  */
-export class RedactStream extends Transform {
-  private readonly patterns: Buffer[];
-  private readonly keep: number;
-  private carry: Buffer = Buffer.alloc(0);
-  private readonly mask = Buffer.from(REDACTED, 'utf8');
-
-  constructor(patterns: readonly Buffer[]) {
-    super();
-    this.patterns = patterns.filter((p) => p.length > 0);
-    this.keep = Math.max(0, ...this.patterns.map((p) => p.length - 1));
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    this.carry = this.scan(data, false);
-    done();
-  }
-
-  override _flush(done: TransformCallback): void {
-    this.scan(this.carry, true);
-    this.carry = Buffer.alloc(0);
-    done();
-  }
-
-  /**
-   * Pushes the part of `data` that is settled and returns the tail to hold back. A match can only be cut off
-   * by the end of `data` if it starts within the last `keep` bytes, so everything before that is settled.
-   */
-  private scan(data: Buffer, final: boolean): Buffer {
-    const limit = final ? data.length : data.length - this.keep;
-    const next = this.patterns.map((p) => data.indexOf(p));
+export async function redactFile(
+  input: FileHandle,
+  output: FileHandle,
+  patterns: readonly Buffer[],
+  chunkBytes = 64 * 1024,
+): Promise<void> {
+  const live = patterns.filter((p) => p.length > 0);
+  const keep = Math.max(0, ...live.map((p) => p.length - 1));
+  const buf = Buffer.allocUnsafe(chunkBytes + keep);
+  let held = 0;
+  let position = 0;
+  for (;;) {
+    const { bytesRead } = await input.read(buf, held, chunkBytes, position);
+    position += bytesRead;
+    const data = buf.subarray(0, held + bytesRead);
+    const final = bytesRead === 0;
+    // A match starting at or after `limit` may run past what has been read so far.
+    const limit = final ? data.length : data.length - keep;
+    const next = live.map((p) => data.indexOf(p));
     let pos = 0;
     for (;;) {
       let at = -1;
       let len = 0;
-      for (let k = 0; k < this.patterns.length; k++) {
-        let i = next[k] ?? -1;
-        if (i !== -1 && i < pos) {
-          i = data.indexOf(this.patterns[k] as Buffer, pos);
-          next[k] = i;
-        }
+      live.forEach((p, k) => {
+        if (next[k]! !== -1 && next[k]! < pos) next[k] = data.indexOf(p, pos);
         // Patterns are sorted longest first, so at equal start the longest wins.
-        if (i !== -1 && (at === -1 || i < at)) {
-          at = i;
-          len = (this.patterns[k] as Buffer).length;
-        }
-      }
+        if (next[k]! !== -1 && (at === -1 || next[k]! < at)) [at, len] = [next[k]!, p.length];
+      });
       if (at === -1 || at >= limit) break;
-      if (at > pos) this.push(data.subarray(pos, at));
-      this.push(this.mask);
+      await writeAll(output, data.subarray(pos, at));
+      await writeAll(output, MASK);
       pos = at + len;
     }
     const settled = Math.max(pos, limit);
-    if (settled > pos) this.push(data.subarray(pos, settled));
-    return Buffer.from(data.subarray(settled));
+    await writeAll(output, data.subarray(pos, settled));
+    if (final) return;
+    held = data.copy(buf, 0, settled);
   }
+}
+
+async function writeAll(output: FileHandle, bytes: Buffer): Promise<void> {
+  for (let done = 0; done < bytes.length;) done += (await output.write(bytes, done)).bytesWritten;
 }
 
 /** True when the first bytes of a file hold a NUL byte, the usual sign of a binary file. */

@@ -3,7 +3,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import archiver from 'archiver';
-import { RedactStream, looksBinary } from './redact.js';
+import { looksBinary, redactFile } from './redact.js';
 
 /** The agent's log files that are uploaded, at the top of its folder and of each `attempt-N/` folder. */
 export const LOG_FILES: readonly string[] = ['result.md', 'result.json', 'events.jsonl', 'stderr.log'];
@@ -115,10 +115,12 @@ async function copyFile(
     }
     const head = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
-    const input = handle.createReadStream({ start: 0, autoClose: false });
-    const output = createWriteStream(to, { flags: 'wx' });
-    if (patterns.length === 0 || looksBinary(head.subarray(0, bytesRead))) await pipeline(input, output);
-    else await pipeline(input, new RedactStream(patterns), output);
+    const output = await fsp.open(to, 'wx');
+    try {
+      await redactFile(handle, output, looksBinary(head.subarray(0, bytesRead)) ? [] : patterns);
+    } finally {
+      await output.close();
+    }
     result.files.push(to);
   } finally {
     await handle.close();

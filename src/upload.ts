@@ -39,6 +39,9 @@ export interface Uploader {
   finish(): Promise<Map<string, UploadOutcome>>;
 }
 
+/** Above this many bytes an artifact is zipped and sent only while no other such artifact is. */
+const LARGE_ARTIFACT_BYTES = 32 * 1024 * 1024;
+
 const FORBIDDEN = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
 
 export function artifactName(prefix: string, id: string): string {
@@ -84,6 +87,8 @@ export function validateArtifactNames(names: readonly string[]): void {
 export function createUploader(opts: UploadOptions): Uploader {
   const patterns = secretPatterns(opts.secrets);
   const limit = limiter(Math.max(1, opts.concurrency ?? 3));
+  const oneLarge = limiter(1);
+  const run = <T>(task: () => Promise<T>) => task();
   const jobs = new Map<string, Promise<UploadOutcome>>();
   const reported = new Set<string>();
   const combinedName = artifactName(opts.prefix, 'all');
@@ -103,7 +108,9 @@ export function createUploader(opts: UploadOptions): Uploader {
     try {
       const staged = await stageAgentFolder(outputDir, root, patterns);
       reportSkipped(name, staged.skipped);
-      const outcome = await send(name, root, staged.files, opts);
+      // Zipping holds memory the collector is slow to give back (Node 24 more so): one big log at a time.
+      const bytes = await totalSize(staged.files);
+      const outcome = await (bytes > LARGE_ARTIFACT_BYTES ? oneLarge : run)(() => send(name, root, staged.files, opts));
       log(`upload of ${name} (agent ${id}) finished${outcome.artifactId ? `, artifact id ${outcome.artifactId}` : ''}`);
       return outcome;
     } catch (error) {
@@ -216,4 +223,9 @@ function tempBase(): string {
 
 function log(message: string): void {
   core.info(`[${new Date().toISOString()}] ${message}`);
+}
+
+async function totalSize(files: readonly string[]): Promise<number> {
+  const sizes = await Promise.all(files.map(async (f) => (await fsp.stat(f)).size));
+  return sizes.reduce((a, b) => a + b, 0);
 }
