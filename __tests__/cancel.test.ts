@@ -153,6 +153,7 @@ describe('node dist/index.js cancelled while an agent ignores SIGTERM', () => {
 
   beforeAll(async () => {
     let cancelledAt = 0;
+    let quickDone = false;
     const action = startAction({
       dir,
       inputs: {
@@ -168,9 +169,16 @@ describe('node dist/index.js cancelled while an agent ignores SIGTERM', () => {
       },
       env: { ...cliEnv(server.url), ...service.env() },
       onLine(line) {
-        if (cancelledAt || !line.includes('■ quick success')) return;
-        cancelledAt = Date.now();
-        action.child.kill('SIGINT');
+        if (quickDone || !line.includes('■ quick success')) return;
+        quickDone = true;
+        // Cancel only once the stubborn CLI ignores SIGTERM: it writes its pid right after setting the trap.
+        const poll = setInterval(() => {
+          if (!stubbornPidWritten(dir)) return;
+          clearInterval(poll);
+          cancelledAt = Date.now();
+          action.child.kill('SIGINT');
+        }, 20);
+        action.child.once('exit', () => clearInterval(poll));
       },
     });
     action.child.once('exit', () => (exitMs = Date.now() - cancelledAt));
@@ -204,3 +212,9 @@ describe('node dist/index.js cancelled while an agent ignores SIGTERM', () => {
     ).toBe('quick answer');
   });
 });
+
+/** Whether the stubborn agent's CLI has written claude.pid in its workspace yet. */
+function stubbornPidWritten(dir: string): boolean {
+  const temp = path.join(dir, 'runner-temp');
+  return fs.readdirSync(temp).some((run) => fs.existsSync(path.join(temp, run, 'stubborn', 'workspace', 'claude.pid')));
+}
