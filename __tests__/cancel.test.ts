@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CLAUDE, startAction } from '../scripts/run-action.js';
 import type { AgentResult } from '../src/types.js';
 import { readZip, startArtifactService } from './fixtures/artifact-service.js';
 import { startModelServer } from './fixtures/model-server.js';
-import { cliEnv, tempDir } from './helpers/agents.js';
+import { alive, cliEnv, FAKE_CLAUDE, tempDir } from './helpers/agents.js';
 
 // A run cancelled from the runner: SIGINT to node dist/index.js while two of three real CLI agents still wait
 // on the model. The runner sends SIGTERM 7.5 s after SIGINT and SIGKILL after that, so the action has 7 s.
-const FAKE_CLAUDE = fileURLToPath(new URL('./fixtures/fake-claude.js', import.meta.url));
 
 let server: Awaited<ReturnType<typeof startModelServer>>;
 let service: Awaited<ReturnType<typeof startArtifactService>>;
@@ -20,22 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([server?.close(), service?.close()]);
 });
-
-/** Whether a process still runs; a zombie (ended, never reaped by a container's init) does not. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-  try {
-    const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 /** Live processes with an environment entry that starts with `needle`: the agents' CLIs and whatever they started. */
 function processesWith(needle: string): number[] {

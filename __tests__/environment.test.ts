@@ -1,17 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CLAUDE, startAction } from '../scripts/run-action.js';
 import { RUNNER_SECRETS } from '../src/env.js';
 import type { AgentResult } from '../src/types.js';
 import { readZip, startArtifactService } from './fixtures/artifact-service.js';
 import { startModelServer } from './fixtures/model-server.js';
-import { cliEnv, tempDir } from './helpers/agents.js';
+import { cliEnv, FAKE_CLAUDE, tempDir } from './helpers/agents.js';
 
 // What an agent can see of the runner's credentials, end to end through node dist/index.js: the runner's
 // tokens must not reach it at all, and the API key it needs must not come back out in anything the action writes.
-const FAKE_CLAUDE = fileURLToPath(new URL('./fixtures/fake-claude.js', import.meta.url));
 const API_KEY = 'sk-ant-environment-test-key-0123456789';
 const GITHUB_TOKEN = 'ghs_environmentTestToken0123456789';
 const OIDC_TOKEN = 'oidc-secret-environment-test-0123456789';

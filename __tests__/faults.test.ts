@@ -1,39 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentPaths, runAgent } from '../src/agent.js';
 import { runAgents } from '../src/orchestrate.js';
 import type { AgentResult } from '../src/types.js';
 import { startModelServer } from './fixtures/model-server.js';
-import { context, spec } from './helpers/agents.js';
-
-const FAKE_CLAUDE = fileURLToPath(new URL('./fixtures/fake-claude.js', import.meta.url));
+import { alive, context, FAKE_CLAUDE, spec } from './helpers/agents.js';
 
 let server: Awaited<ReturnType<typeof startModelServer>>;
 beforeAll(async () => {
   server = await startModelServer({ latencyMs: 200 });
 });
 afterAll(() => server.close());
-
-/**
- * Whether a process still runs. A zombie has ended: it only waits to be reaped, which a container's init
- * may never do, so `kill(pid, 0)` alone would call it alive.
- */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-  try {
-    const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 /** Polls until the process is gone; true if it went within `ms`. */
 async function gone(pid: number, ms = 5000): Promise<boolean> {

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,9 +5,8 @@ import { runAgent } from '../src/agent.js';
 import { startAction } from '../scripts/run-action.js';
 import type { AgentResult } from '../src/types.js';
 import { startModelServer } from './fixtures/model-server.js';
-import { cliEnv, context, spec, tempDir } from './helpers/agents.js';
+import { cliEnv, context, FAKE_CLAUDE, spec, tempDir } from './helpers/agents.js';
 
-const FAKE_CLAUDE = fileURLToPath(new URL('./fixtures/fake-claude.js', import.meta.url));
 let server: Awaited<ReturnType<typeof startModelServer>>;
 beforeAll(async () => {
   server = await startModelServer();

@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startAction } from '../scripts/run-action.js';
 import type { AgentResult } from '../src/types.js';
 import { readZip } from './fixtures/artifact-service.js';
-import { tempDir } from './helpers/agents.js';
+import { FAKE_CLAUDE, tempDir } from './helpers/agents.js';
 
 // The action's own memory stays flat however much its agents print: two stand-in CLIs print 200 MB of
 // event lines each, as fast as the pipes take them, and the action's resident set is sampled all along.
-const FAKE_CLAUDE = fileURLToPath(new URL('./fixtures/fake-claude.js', import.meta.url));
 const MB = 1024 * 1024;
 const SPEW_MB = 200;
 /** A resource bound, not a timing: node itself takes about 50 MB; 400 MB through it must not add much. */

@@ -1,10 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { limiter } from '../src/limit.js';
 import { AGENT_PEAK_BYTES, defaultMaxParallel, runAgents } from '../src/orchestrate.js';
-import { context, spec } from './helpers/agents.js';
+import { context, FAKE_CLAUDE, spec } from './helpers/agents.js';
 
-const FAKE_CLAUDE = fileURLToPath(new URL('./fixtures/fake-claude.js', import.meta.url));
 const GIB = 1024 ** 3;
 
 describe('the start gate', () => {

@@ -1,9 +1,32 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AgentContext } from '../../src/agent.js';
 import type { AgentSpec } from '../../src/types.js';
 import { LOCAL_CLAUDE } from '../../scripts/run-action.js';
+
+/** The stand-in CLI, for faults a real CLI cannot be made to show through the model. */
+export const FAKE_CLAUDE = fileURLToPath(new URL('../fixtures/fake-claude.js', import.meta.url));
+
+/**
+ * Whether a process still runs. A zombie has ended: it only waits to be reaped, which a container's init
+ * may never do, so `kill(pid, 0)` alone would call it alive.
+ */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+  try {
+    const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
 
 /** The environment every test CLI gets: the stand-in model, no traffic elsewhere, no slow CLI-side retries. */
 export function cliEnv(baseUrl: string): NodeJS.ProcessEnv {
