@@ -64,11 +64,16 @@ export async function runAgent(spec: AgentSpec, ctx: AgentContext): Promise<Agen
   }
   const finished = new Date();
   started ??= finished;
-  const { verdict, reader } = outcome;
+  const { reader } = outcome;
+  // An agent that had not succeeded when the run was cancelled is cancelled, whatever its last attempt said.
+  const verdict =
+    ctx.signal.aborted && outcome.verdict.status !== 'success'
+      ? { ...outcome.verdict, status: 'cancelled' as const, error: 'cancelled with the run' }
+      : outcome.verdict;
   const answer = reader.result?.result ?? '';
   return {
     id: spec.id,
-    status: ctx.signal.aborted && verdict.status !== 'success' ? 'cancelled' : verdict.status,
+    status: verdict.status,
     exitCode: outcome.exitCode,
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
@@ -78,7 +83,7 @@ export async function runAgent(spec: AgentSpec, ctx: AgentContext): Promise<Agen
     costUsd: reader.result?.total_cost_usd ?? null,
     sessionId: reader.result?.session_id ?? reader.sessionId ?? null,
     outputDir: paths.outputDir,
-    error: ctx.signal.aborted && verdict.status !== 'success' ? 'cancelled with the run' : verdict.error,
+    error: verdict.error,
     attempts,
     answer: answer.length > ANSWER_EXCERPT ? `${answer.slice(0, ANSWER_EXCERPT)}…` : answer,
   };

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { resolveClaude } from './claude.js';
-import { InputError } from './errors.js';
 import { childrenCpuMs } from './cpu.js';
 import { knownSecrets } from './env.js';
 import { readSlice } from './files.js';
@@ -37,12 +36,13 @@ export async function run(): Promise<void> {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
     const specs = parseMatrix(inputs.matrix, inputs.defaults);
-    const ids = specs.map((s) => s.id);
-    try {
-      validateArtifactNames(plannedArtifactNames(inputs.upload, inputs.artifactPrefix, ids));
-    } catch (err) {
-      throw new InputError((err as Error).message);
-    }
+    validateArtifactNames(
+      plannedArtifactNames(
+        inputs.upload,
+        inputs.artifactPrefix,
+        specs.map((s) => s.id),
+      ),
+    );
     const workspace = inputs.matrix.workspace;
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, workspace);
     const runDir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'claude-agents-'));

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import { DefaultArtifactClient } from '@actions/artifact';
+import { InputError } from './errors.js';
 import { limiter } from './limit.js';
 import { redactText, secretPatterns } from './redact.js';
 import { stageAgentFolder, writeZip } from './stage.js';
@@ -65,13 +66,13 @@ export function validateArtifactNames(names: readonly string[]): void {
     const bad = FORBIDDEN.find((c) => name.includes(c));
     if (!name || bad !== undefined) {
       const what = bad === undefined ? 'is empty' : `contains ${JSON.stringify(bad)}`;
-      throw new Error(
+      throw new InputError(
         `Artifact name ${JSON.stringify(name)} (the \`artifact-prefix\` input, "-" and the agent id) ${what}; ` +
           `names may not contain any of " : < > | * ? \\r \\n \\ /. Change \`artifact-prefix\` or the agent id.`,
       );
     }
     if (seen.has(name)) {
-      throw new Error(
+      throw new InputError(
         `Artifact name ${JSON.stringify(name)} (the \`artifact-prefix\` input, "-" and the agent id) is used twice; ` +
           `give every agent a different id, or set a different \`artifact-prefix\`.`,
       );
