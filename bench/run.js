@@ -11,11 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startModelServer } from '../__tests__/fixtures/model-server.js';
-import { LOCAL_CLAUDE, ROOT, startAction } from '../scripts/run-action.js';
+import { startModelServer } from '../__tests__/support/model-server.js';
+import { LOCAL_CLAUDE, ROOT, startAction } from '../__tests__/support/run-action.js';
 import { renderSpeedupChart } from './chart.js';
 import { checkTargets, renderMarkdown, summarize } from './report.js';
-import { TICKS_PER_SECOND, TreeSampler, parseStat, waitForQuiet } from './sampler.js';
+import { estimateSequential } from '../src/report/stats.js';
+import { TICKS_PER_SECOND, parseStat } from '../src/util/proc-stat.js';
+import { TreeSampler, waitForQuiet } from './sampler.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROBE = pathToFileURL(path.join(HERE, 'probe.js')).href;
@@ -295,18 +297,22 @@ function record(r) {
   };
 }
 
+/** @param {string} procStat a /proc/<pid>/stat line */
+function childrenCpuMs(procStat) {
+  const { cutime, cstime } = parseStat(procStat);
+  return ((cutime + cstime) * 1000) / TICKS_PER_SECOND;
+}
+
 /**
- * The action's one-after-another estimate (src/stats.ts computeStats): the sum of durations, less the
- * start-ups, plus the start-ups capped at the CPU time the agents used; over the span from the first spawn
- * to the last end. Agents whose start-up is unknown count it as 0.
+ * The action's one-after-another estimate (estimateSequential in src/report/stats.ts), applied to this run's
+ * agents, over the span from the first spawn to the last end. Agents whose start-up is unknown count it as 0.
  * @param {{ durationMs: number | null, startupMs: number | null }[]} agents
  * @param {number | null} agentsCpuMs
  * @param {number} span
  */
 function estimate(agents, agentsCpuMs, span) {
-  const sumDurationMs = agents.reduce((sum, a) => sum + (a.durationMs ?? 0), 0);
-  const startupsMs = agents.reduce((sum, a) => sum + Math.min(a.startupMs ?? 0, a.durationMs ?? 0), 0);
-  const sequentialEstimateMs = sumDurationMs - startupsMs + Math.min(startupsMs, agentsCpuMs ?? startupsMs);
+  const known = agents.map((a) => ({ durationMs: a.durationMs ?? 0, startupMs: a.startupMs ?? 0 }));
+  const { sumDurationMs, startupsMs, sequentialEstimateMs } = estimateSequential(known, agentsCpuMs ?? undefined);
   return {
     sumDurationMs,
     startupsMs,
@@ -449,7 +455,7 @@ async function runAction(
       orchestrator: probe
         ? { peakRssKb: probe.maxRssKb, cpuMs: probe.userCpuMs + probe.systemCpuMs, source: 'getrusage at exit', probe }
         : { peakRssKb: rootInfo?.peakRssKb ?? 0, cpuMs: rootInfo?.cpuMs ?? 0, source: '/proc samples' },
-      agentsCpuMs: probe ? probe.childrenCpuMs : null,
+      agentsCpuMs: probe ? childrenCpuMs(probe.procStat) : null,
       reported: {
         speedup: res.outputs.speedup ? Number(res.outputs.speedup) : null,
         wallTimeMs: res.outputs['wall-time-ms'] ? Number(res.outputs['wall-time-ms']) : null,
@@ -556,7 +562,7 @@ async function runReference(
         cpuMs: shell ? ((shell.utime + shell.stime) * 1000) / TICKS_PER_SECOND : (rootInfo?.cpuMs ?? 0),
         source: 'bash: /proc/$$/stat after wait',
       },
-      agentsCpuMs: shell ? ((shell.cutime + shell.cstime) * 1000) / TICKS_PER_SECOND : null,
+      agentsCpuMs: statLine ? childrenCpuMs(statLine) : null,
       benchCpuMs: (benchCpu.user + benchCpu.system) / 1000,
       quiet,
       extra: { shellExitCode: code, staggerMs: stagger, gate },

@@ -1,33 +1,7 @@
 // Samples a process tree from /proc every few hundred milliseconds: each process's peak RSS (VmHWM) and
 // CPU time, the tree's summed RSS, and how busy the machine's CPUs were. Linux only.
 import fs from 'node:fs';
-
-/** Clock ticks per second of utime/stime in /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-export const TICKS_PER_SECOND = 100;
-
-/**
- * The fields of a /proc/<pid>/stat line, or null when the process is gone.
- * @param {string} text
- */
-export function parseStat(text) {
-  // comm is in parentheses and may itself hold spaces or parentheses.
-  const close = text.lastIndexOf(')');
-  const comm = text.slice(text.indexOf('(') + 1, close);
-  const f = text
-    .slice(close + 2)
-    .trim()
-    .split(' ');
-  // f[0] is field 3 (state) of proc(5).
-  return {
-    comm,
-    ppid: Number(f[1]),
-    utime: Number(f[11]),
-    stime: Number(f[12]),
-    cutime: Number(f[13]),
-    cstime: Number(f[14]),
-    rssPages: Number(f[21]),
-  };
-}
+import { TICKS_PER_SECOND, parseStat } from '../src/util/proc-stat.js';
 
 /** @param {string} file */
 function read(file) {

@@ -2,8 +2,8 @@
 // Offline against the stand-in model server, or against the real API when ANTHROPIC_API_KEY is set.
 import fs from 'node:fs';
 import path from 'node:path';
-import { startModelServer } from '../__tests__/fixtures/model-server.js';
-import { LOCAL_CLAUDE, ROOT, startAction } from './run-action.js';
+import { startModelServer } from '../__tests__/support/model-server.js';
+import { LOCAL_CLAUDE, ROOT, startAction } from '../__tests__/support/run-action.js';
 
 const realApi = Boolean(process.env.ANTHROPIC_API_KEY);
 const dir = path.join(ROOT, '.demo');

@@ -1,4 +1,17 @@
+// The values that cross stages. Every stage may import this file; it imports nothing of the project's.
+
 export type AgentStatus = 'success' | 'failure' | 'timeout' | 'cancelled';
+
+/** The credentials the action was given; masked as soon as they are read. */
+export interface Credentials {
+  anthropicApiKey: string;
+  oauthToken: string;
+  githubToken: string;
+}
+
+export type UploadMode = 'per-agent' | 'combined' | 'none';
+
+export type FailOn = 'any' | 'all' | 'never';
 
 /** One item of the matrix, with the action-wide defaults already applied. */
 export interface AgentSpec {

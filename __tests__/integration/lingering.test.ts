@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAgent } from '../../src/agent/run.js';
+import { startAction } from '../support/run-action.js';
+import type { AgentResult } from '../../src/types.js';
+import { startModelServer } from '../support/model-server.js';
+import { cliEnv, context, FAKE_CLAUDE, spec, tempDir } from '../support/agents.js';
+
+let server: Awaited<ReturnType<typeof startModelServer>>;
+beforeAll(async () => {
+  server = await startModelServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('agents that do not end cleanly', () => {
+  it('does not wait for a process outside the group that holds stdout open', async () => {
+    const result = await runAgent(
+      spec('escape', 'escape the group\n@escape\n@result done', { timeoutMinutes: 0.05 }),
+      context(server.url, { claude: FAKE_CLAUDE }),
+    );
+    expect(result).toMatchObject({ status: 'success', answer: 'done', exitCode: 0 });
+    expect(result.durationMs).toBeLessThan(10_000);
+  });
+
+  it('a cancelled run exits within 7 s even when an agent left such a process', async () => {
+    let cancelledAt = 0;
+    const action = startAction({
+      dir: tempDir('pending-cancel-'),
+      inputs: {
+        prompts: '- id: quick\n  prompt: "@result ok"\n- id: escaper\n  prompt: "@escape\\n@hang"',
+        'claude-path': FAKE_CLAUDE,
+        upload: 'none',
+      },
+      env: { ...cliEnv(server.url) },
+      onLine(line) {
+        if (cancelledAt || !line.includes('■ quick success')) return;
+        cancelledAt = Date.now();
+        action.child.kill('SIGINT');
+      },
+    });
+    let exitMs = 0;
+    action.child.once('exit', () => (exitMs = Date.now() - cancelledAt));
+    await action.done;
+    expect(exitMs).toBeLessThan(7000);
+  });
+
+  it('takes the result of a CLI that does not exit after it, without waiting for the timeout', async () => {
+    const result = await runAgent(
+      spec('linger', 'finish but stay\n@result done\n@hang', { timeoutMinutes: 1 }),
+      context(server.url, { claude: FAKE_CLAUDE }),
+    );
+    expect(result).toMatchObject({ status: 'success', answer: 'done' });
+    expect(result.durationMs).toBeLessThan(30_000);
+  });
+
+  it("hands the agents none of the runner's command files", async () => {
+    const dir = tempDir('pending-files-');
+    const run = await startAction({
+      dir,
+      inputs: {
+        prompts: JSON.stringify([{ id: 'probe', prompt: '@env' }]),
+        'claude-path': FAKE_CLAUDE,
+        upload: 'none',
+      },
+      env: {
+        GITHUB_ENV: path.join(dir, 'github-env'),
+        GITHUB_PATH: path.join(dir, 'github-path'),
+        GITHUB_STATE: path.join(dir, 'github-state'),
+      },
+    }).done;
+    const [r] = JSON.parse(run.outputs.results ?? '[]') as AgentResult[];
+    const seen = JSON.parse(fs.readFileSync(path.join(r!.outputDir, 'result.md'), 'utf8'));
+    expect(
+      Object.keys(seen.env).filter((k: string) => /^GITHUB_(ENV|PATH|OUTPUT|STATE|STEP_SUMMARY)$/.test(k)),
+    ).toEqual([]);
+  });
+});

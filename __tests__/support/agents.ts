@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AgentContext } from '../../src/agent/context.js';
+import type { AgentSpec } from '../../src/types.js';
+import { LOCAL_CLAUDE } from './run-action.js';
+
+/** The stand-in CLI, for faults a real CLI cannot be made to show through the model. */
+export const FAKE_CLAUDE = fileURLToPath(new URL('./fake-claude.js', import.meta.url));
+
+/**
+ * Whether a process still runs. A zombie has ended: it only waits to be reaped, which a container's init
+ * may never do, so `kill(pid, 0)` alone would call it alive.
+ */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+  try {
+    const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** The environment every test CLI gets: the stand-in model, no traffic elsewhere, no slow CLI-side retries. */
+export function cliEnv(baseUrl: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ANTHROPIC_BASE_URL: baseUrl,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    CLAUDE_CODE_MAX_RETRIES: '0',
+  };
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function context(baseUrl: string, overrides: Partial<AgentContext> = {}): AgentContext {
+  return {
+    claude: LOCAL_CLAUDE,
+    runDir: tempDir('agents-run-'),
+    credentials: { anthropicApiKey: 'sk-test-key-0123456789', oauthToken: '', githubToken: '' },
+    baseEnv: cliEnv(baseUrl),
+    retries: 0,
+    signal: new AbortController().signal,
+    backoffMs: 10,
+    ...overrides,
+  };
+}
+
+export function spec(id: string, prompt: string, extra: Partial<AgentSpec> = {}): AgentSpec {
+  return {
+    index: 0,
+    id,
+    prompt,
+    allowedTools: [],
+    disallowedTools: [],
+    claudeArgs: [],
+    timeoutMinutes: 2,
+    ...extra,
+  };
+}

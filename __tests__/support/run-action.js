@@ -1,0 +1,99 @@
+// Runs the bundled action (dist/index.js) the way a GitHub runner does: inputs as INPUT_* variables with
+// the defaults from action.yml, and GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files to write to.
+// Shared by the demo, the end-to-end tests and the benchmark.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const LOCAL_CLAUDE = path.join(ROOT, 'node_modules', '.bin', 'claude');
+
+/**
+ * The INPUT_* variables for `inputs`, over the defaults that action.yml declares.
+ * @param {Record<string, string>} inputs
+ * @returns {Record<string, string>}
+ */
+export function inputEnv(inputs) {
+  const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+  const env = {};
+  for (const [name, spec] of Object.entries(action.inputs)) {
+    // Expressions such as ${{ github.token }} only mean something on a runner.
+    const fallback = String(spec.default ?? '').includes('${{') ? '' : String(spec.default ?? '');
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(inputs[name] ?? fallback);
+  }
+  for (const name of Object.keys(inputs)) {
+    if (!(name in action.inputs)) throw new Error(`action.yml has no input named ${name}`);
+  }
+  return env;
+}
+
+/**
+ * Parses a GITHUB_OUTPUT file (name<<delimiter ... delimiter blocks).
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
+export function parseOutputs(text) {
+  const outputs = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]);
+    if (!m) continue;
+    const value = [];
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
+    outputs[m[1]] = value.join('\n');
+  }
+  return outputs;
+}
+
+/**
+ * Starts `node dist/index.js` in `dir` (which becomes the workspace and holds the runner's files).
+ * Returns the child and a promise of { code, signal, stdout, outputs, summary } when it ends.
+ * @param {{ dir: string, inputs: Record<string, string>, env?: Record<string, string | undefined>,
+ *   node?: string, onLine?: (line: string) => void }} options
+ */
+export function startAction({ dir, inputs, env = {}, node = process.execPath, onLine }) {
+  fs.mkdirSync(path.join(dir, 'runner-temp'), { recursive: true });
+  const outputFile = path.join(dir, 'github-output');
+  const summaryFile = path.join(dir, 'step-summary.md');
+  fs.writeFileSync(outputFile, '');
+  fs.writeFileSync(summaryFile, '');
+  const child = spawn(node, [path.join(ROOT, 'dist', 'index.js')], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      ...inputEnv(inputs),
+      GITHUB_WORKSPACE: dir,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      RUNNER_TEMP: path.join(dir, 'runner-temp'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let pending = '';
+  const take = (chunk) => {
+    stdout += chunk;
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    if (onLine) lines.forEach(onLine);
+  };
+  child.stdout.setEncoding('utf8').on('data', take);
+  child.stderr.setEncoding('utf8').on('data', take);
+  const done = new Promise((resolve) => {
+    child.on('close', (code, signal) =>
+      resolve({
+        code,
+        signal,
+        stdout,
+        outputs: parseOutputs(fs.readFileSync(outputFile, 'utf8')),
+        summary: fs.readFileSync(summaryFile, 'utf8'),
+        summaryFile,
+      }),
+    );
+  });
+  return { child, done };
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/run-action.js';
+
+// The pipeline's layering, held by a test: each folder of src/ may import only the folders listed for it.
+// `.` is src/ itself (index.ts, main.ts, types.ts); main.ts and index.ts sit on top of everything.
+const ALLOWED: Record<string, readonly string[]> = {
+  types: [],
+  util: ['types'],
+  config: ['types', 'util'],
+  agent: ['types', 'util'],
+  workspace: ['types', 'util'],
+  artifacts: ['types', 'util'],
+  schedule: ['types', 'util', 'agent', 'workspace'],
+  report: ['types', 'util', 'config'],
+  publish: ['types', 'util', 'config', 'report'],
+};
+
+const SRC = path.join(ROOT, 'src');
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(full) : e.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** The project files a file imports, as paths relative to src/ (`agent/run.ts`). */
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const found: string[] = [];
+  for (const m of text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/gm)) {
+    const target = path.resolve(path.dirname(file), m[1]!.replace(/\.js$/, '.ts'));
+    found.push(path.relative(SRC, target));
+  }
+  return found;
+}
+
+/** A file's layer: its folder under src/, or `types` for types.ts, or `.` for main.ts and index.ts. */
+function layer(rel: string): string {
+  if (rel === 'types.ts') return 'types';
+  return rel.includes(path.sep) ? rel.split(path.sep)[0]! : '.';
+}
+
+const graph = new Map(sourceFiles(SRC).map((f) => [path.relative(SRC, f), importsOf(f)]));
+
+describe('the layout of src/', () => {
+  it('has a folder for every stage, and nothing but index.ts, main.ts and types.ts at the top', () => {
+    const top = fs.readdirSync(SRC).sort();
+    expect(top.filter((n) => n.endsWith('.ts'))).toEqual(['index.ts', 'main.ts', 'types.ts']);
+    for (const dir of top.filter((n) => !n.endsWith('.ts'))) expect(Object.keys(ALLOWED)).toContain(dir);
+  });
+
+  it('finds the imports it checks (the check would pass on nothing otherwise)', () => {
+    expect(graph.get('main.ts')).toContain('config/inputs.ts');
+    expect(graph.get('agent/run.ts')).toContain('agent/attempt.ts');
+  });
+
+  it('has no import that runs backwards, from a lower stage to a higher one', () => {
+    const wrong: string[] = [];
+    for (const [file, imports] of graph) {
+      const from = layer(file);
+      if (from === '.') continue;
+      for (const target of imports) {
+        const to = layer(target);
+        if (to !== from && !ALLOWED[from]?.includes(to)) wrong.push(`${file} imports ${target}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('has no import cycle between files', () => {
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (file: string, trail: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        cycles.push([...trail.slice(trail.indexOf(file)), file].join(' → '));
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of graph.get(file) ?? []) visit(next, [...trail, file]);
+      state.set(file, 'done');
+    };
+    for (const file of graph.keys()) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it('only index.ts calls run(), and index.ts does nothing else', () => {
+    const index = fs.readFileSync(path.join(SRC, 'index.ts'), 'utf8').trim();
+    expect(index).toBe("import { run } from './main.js';\n\nvoid run();");
+  });
+});

@@ -1,0 +1,317 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InputError } from '../../../src/util/errors.js';
+import { INPUT_DEFAULTS, PERMISSION_MODES } from '../../../src/config/action-interface.js';
+import { getInputs } from '../../../src/config/inputs.js';
+import { inputEnv } from '../../support/run-action.js';
+
+/** Sets every input the way a runner does: action.yml's defaults under the given values. */
+function setInputs(inputs: Record<string, string>): void {
+  Object.assign(process.env, inputEnv(inputs));
+}
+
+let savedEnv: NodeJS.ProcessEnv;
+let stdout: string[];
+let workspace: string;
+
+beforeAll(() => {
+  workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'inputs-test-')));
+  fs.mkdirSync(path.join(workspace, 'ci'));
+  fs.writeFileSync(path.join(workspace, 'ci', 'matrix.yml'), '- from a file\n- {id: two, prompt: second}\n');
+});
+
+afterAll(() => {
+  fs.rmSync(workspace, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  savedEnv = { ...process.env };
+  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
+  process.env.GITHUB_WORKSPACE = workspace;
+  stdout = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+});
+
+/** getInputs must throw an InputError whose message names the input. */
+function refuse(input: string): InputError {
+  let caught: unknown;
+  try {
+    getInputs();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(InputError);
+  const error = caught as InputError;
+  expect(error.message).toContain(`'${input}'`);
+  return error;
+}
+
+describe('getInputs', () => {
+  it('reads the defaults from action.yml', () => {
+    setInputs({ prompts: '- one\n- two' });
+    const inputs = getInputs();
+    const defaults = { allowedTools: [], disallowedTools: [], claudeArgs: [], timeoutMinutes: 30 };
+    expect(inputs).toEqual({
+      specs: [
+        { ...defaults, index: 0, id: 'agent-1', prompt: 'one' },
+        { ...defaults, index: 1, id: 'agent-2', prompt: 'two' },
+      ],
+      workspace,
+      maxParallel: undefined,
+      retries: 2,
+      credentials: { anthropicApiKey: '', oauthToken: '', githubToken: '' },
+      claudePath: '',
+      claudeVersion: INPUT_DEFAULTS['claude-version'],
+      failOn: 'any',
+      summary: true,
+      upload: 'per-agent',
+      artifactPrefix: 'agent',
+      retentionDays: undefined,
+      artifactsDir: path.join(workspace, 'agent-artifacts'),
+    });
+  });
+
+  it('reads every input it is given', () => {
+    setInputs({
+      prompts: '["a"]',
+      'max-parallel': '4',
+      model: 'claude-sonnet',
+      'allowed-tools': 'Read, Grep Bash(git log:*)',
+      'disallowed-tools': 'WebFetch,WebSearch',
+      'permission-mode': 'acceptEdits',
+      'max-turns': '12',
+      'append-system-prompt': 'Answer in English.',
+      'claude-args': '--debug "api hooks" --setting-sources=user',
+      'timeout-minutes': '2.5',
+      retries: '0',
+      'claude-path': '/opt/claude',
+      'fail-on': 'never',
+      summary: 'false',
+      upload: 'combined',
+      'artifact-prefix': 'review',
+      'retention-days': '90',
+      'artifacts-dir': 'out/zips',
+    });
+    const inputs = getInputs();
+    expect(inputs.maxParallel).toBe(4);
+    expect(inputs.specs[0]).toEqual({
+      index: 0,
+      id: 'agent-1',
+      prompt: 'a',
+      model: 'claude-sonnet',
+      allowedTools: ['Read', 'Grep', 'Bash(git log:*)'],
+      disallowedTools: ['WebFetch', 'WebSearch'],
+      permissionMode: 'acceptEdits',
+      maxTurns: 12,
+      appendSystemPrompt: 'Answer in English.',
+      claudeArgs: ['--debug', 'api hooks', '--setting-sources=user'],
+      timeoutMinutes: 2.5,
+    });
+    expect(inputs.retries).toBe(0);
+    expect(inputs.claudePath).toBe('/opt/claude');
+    expect(inputs.failOn).toBe('never');
+    expect(inputs.summary).toBe(false);
+    expect(inputs.upload).toBe('combined');
+    expect(inputs.artifactPrefix).toBe('review');
+    expect(inputs.retentionDays).toBe(90);
+    expect(inputs.artifactsDir).toBe(path.join(workspace, 'out', 'zips'));
+  });
+
+  it('accepts the edges of the ranges', () => {
+    setInputs({ prompts: '["a"]', retries: '10', 'retention-days': '1', 'max-parallel': '1', 'fail-on': 'all' });
+    const inputs = getInputs();
+    expect(inputs.retries).toBe(10);
+    expect(inputs.retentionDays).toBe(1);
+    expect(inputs.maxParallel).toBe(1);
+    expect(inputs.failOn).toBe('all');
+  });
+
+  it.each(PERMISSION_MODES)('accepts permission-mode %s', (mode: string) => {
+    setInputs({ prompts: '["a"]', 'permission-mode': mode });
+    expect(getInputs().specs[0]?.permissionMode).toBe(mode);
+  });
+
+  it('reads the matrix from prompts-file, relative to the workspace', () => {
+    setInputs({ 'prompts-file': 'ci/matrix.yml' });
+    const { specs } = getInputs();
+    expect(specs.map((s) => [s.id, s.prompt])).toEqual([
+      ['agent-1', 'from a file'],
+      ['two', 'second'],
+    ]);
+  });
+
+  it('uses the current folder when GITHUB_WORKSPACE is not set', () => {
+    delete process.env.GITHUB_WORKSPACE;
+    setInputs({ prompts: '["a"]' });
+    const inputs = getInputs();
+    expect(inputs.workspace).toBe(process.cwd());
+    expect(inputs.artifactsDir).toBe(path.join(process.cwd(), 'agent-artifacts'));
+  });
+
+  it('returns the credentials and masks each one', () => {
+    setInputs({
+      prompts: '["a"]',
+      'anthropic-api-key': 'sk-ant-test-key-123',
+      'claude-code-oauth-token': 'oauth-token-456',
+      'github-token': 'ghs_github_token_789',
+    });
+    const { credentials } = getInputs();
+    expect(credentials).toEqual({
+      anthropicApiKey: 'sk-ant-test-key-123',
+      oauthToken: 'oauth-token-456',
+      githubToken: 'ghs_github_token_789',
+    });
+    const lines = stdout.join('').split(os.EOL);
+    expect(lines).toContain('::add-mask::sk-ant-test-key-123');
+    expect(lines).toContain('::add-mask::oauth-token-456');
+    expect(lines).toContain('::add-mask::ghs_github_token_789');
+  });
+
+  it('masks the credentials before it refuses other inputs', () => {
+    setInputs({ 'anthropic-api-key': 'sk-ant-early-mask', 'max-parallel': '0' });
+    expect(() => getInputs()).toThrow(InputError);
+    expect(stdout.join('')).toContain('::add-mask::sk-ant-early-mask');
+  });
+
+  it('does not mask empty credentials', () => {
+    setInputs({ prompts: '["a"]', 'anthropic-api-key': 'sk-ant-only' });
+    getInputs();
+    const masks = stdout
+      .join('')
+      .split(os.EOL)
+      .filter((l) => l.startsWith('::add-mask::'));
+    expect(masks).toEqual(['::add-mask::sk-ant-only']);
+  });
+
+  it.each(['0', '-1', 'abc', '1.5'])('refuses max-parallel %j', (value) => {
+    setInputs({ prompts: '["a"]', 'max-parallel': value });
+    expect(refuse('max-parallel').message).toMatch(/positive whole number/);
+  });
+
+  it.each(['0', '-1', 'abc', '-0.5'])('refuses timeout-minutes %j', (value) => {
+    setInputs({ prompts: '["a"]', 'timeout-minutes': value });
+    expect(refuse('timeout-minutes').message).toMatch(/positive number of minutes/);
+  });
+
+  it('treats an empty timeout-minutes as 30', () => {
+    setInputs({ prompts: '["a"]', 'timeout-minutes': '' });
+    expect(getInputs().specs[0]?.timeoutMinutes).toBe(30);
+  });
+
+  it.each(['-1', '11', '1.5', 'abc'])('refuses retries %j', (value) => {
+    setInputs({ prompts: '["a"]', retries: value });
+    const error = refuse('retries');
+    expect(error.message).toMatch(/whole number from 0 to 10/);
+    expect(error.message).toContain(JSON.stringify(value));
+  });
+
+  it.each(['0', '91', 'x', '1.5', '-5'])('refuses retention-days %j', (value) => {
+    setInputs({ prompts: '["a"]', 'retention-days': value });
+    const error = refuse('retention-days');
+    expect(error.message).toMatch(/from 1 to 90/);
+    expect(error.message).toContain(JSON.stringify(value));
+  });
+
+  it.each(['0', '1.5', 'lots'])('refuses max-turns %j', (value) => {
+    setInputs({ prompts: '["a"]', 'max-turns': value });
+    expect(refuse('max-turns').message).toMatch(/positive whole number/);
+  });
+
+  it.each(['sometimes', 'ANY', 'none'])('refuses fail-on %j', (value) => {
+    setInputs({ prompts: '["a"]', 'fail-on': value });
+    const error = refuse('fail-on');
+    expect(error.message).toContain('any, all, never');
+    expect(error.message).toContain(JSON.stringify(value));
+  });
+
+  it.each(['zip', 'per_agent', 'always'])('refuses upload %j', (value) => {
+    setInputs({ prompts: '["a"]', upload: value });
+    const error = refuse('upload');
+    expect(error.message).toContain('per-agent, combined, none');
+    expect(error.message).toContain(JSON.stringify(value));
+  });
+
+  it.each(['yolo', 'AcceptEdits', 'bypass'])('refuses permission-mode %j', (value) => {
+    setInputs({ prompts: '["a"]', 'permission-mode': value });
+    const error = refuse('permission-mode');
+    for (const mode of PERMISSION_MODES) expect(error.message).toContain(mode);
+    expect(error.message).toContain(value);
+  });
+
+  it('refuses claude-args with shell operators', () => {
+    setInputs({ prompts: '["a"]', 'claude-args': '--debug | tee log' });
+    expect(refuse('claude-args').message).toMatch(/plain arguments/);
+  });
+
+  it('reads summary as a YAML boolean, empty meaning true', () => {
+    for (const [value, expected] of [
+      ['', true],
+      ['true', true],
+      ['True', true],
+      ['false', false],
+      ['FALSE', false],
+    ] as const) {
+      setInputs({ prompts: '["a"]', summary: value });
+      expect(getInputs().summary, JSON.stringify(value)).toBe(expected);
+    }
+  });
+
+  it('refuses a summary that is not a boolean, naming the input', () => {
+    setInputs({ prompts: '["a"]', summary: 'maybe' });
+    expect(() => getInputs()).toThrow(/summary/);
+  });
+
+  it('refuses both prompts and prompts-file', () => {
+    setInputs({ prompts: '- a', 'prompts-file': 'ci/matrix.yml' });
+    const error = refuse('prompts');
+    expect(error.message).toContain(`'prompts-file'`);
+    expect(error.message).toMatch(/not both/);
+  });
+
+  it('refuses neither prompts nor prompts-file', () => {
+    setInputs({ prompts: '  \n ' });
+    const error = refuse('prompts');
+    expect(error.message).toContain(`'prompts-file'`);
+    expect(error.message).toMatch(/required/);
+  });
+
+  it('refuses a prompts-file that cannot be read', () => {
+    setInputs({ 'prompts-file': 'ci/nope.yml' });
+    const error = refuse('prompts-file');
+    expect(error.message).toContain(path.join(workspace, 'ci', 'nope.yml'));
+    expect(error.message).toContain('ENOENT');
+  });
+
+  it('reports every bad input and matrix item at once, each naming its input', () => {
+    setInputs({
+      prompts: '- {id: a, prompt: x, max-turns: 0}\n- {id: b, promt: y}',
+      'max-parallel': '0',
+      retries: '99',
+      upload: 'zip',
+    });
+    const error = refuse('max-parallel');
+    const lines = error.message.split('\n');
+    expect(lines[0]).toBe('6 problems:');
+    expect(error.message).toContain(`Input 'retries'`);
+    expect(error.message).toContain(`Input 'upload'`);
+    expect(error.message).toContain(`Input 'prompts': item 0 (id "a"): 'max-turns'`);
+    expect(error.message).toMatch(/item 1 \(id "b"\): unknown key "promt"; did you mean "prompt"\?/);
+    expect(error.message).toMatch(/item 1 \(id "b"\): needs a 'prompt'/);
+  });
+
+  it('refuses a prompts-file that is a folder', () => {
+    setInputs({ 'prompts-file': 'ci' });
+    expect(refuse('prompts-file').message).toContain('EISDIR');
+  });
+});

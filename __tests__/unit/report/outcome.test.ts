@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { failureMessage } from '../../../src/report/outcome.js';
+import type { AgentResult } from '../../../src/types.js';
+
+function agent(id: string, status: AgentResult['status'], error: string | null = null): AgentResult {
+  return {
+    id,
+    status,
+    exitCode: status === 'success' ? 0 : 1,
+    startedAt: '2025-01-01T00:00:00.000Z',
+    finishedAt: '2025-01-01T00:00:01.000Z',
+    durationMs: 1000,
+    startupMs: 0,
+    turns: 1,
+    costUsd: null,
+    sessionId: null,
+    outputDir: `/tmp/${id}`,
+    error,
+    attempts: 1,
+    answer: 'ok',
+  };
+}
+
+/** The results with an upload warning on the agents named. */
+function uploadFailed(results: AgentResult[], ids: string[]): AgentResult[] {
+  return results.map((r) => (ids.includes(r.id) ? { ...r, uploadWarning: 'upload failed' } : r));
+}
+
+describe('failureMessage', () => {
+  const allGood = [agent('a', 'success'), agent('b', 'success')];
+  const someBad = [
+    agent('a', 'success'),
+    agent('b', 'failure', 'exited 1 without a result'),
+    agent('c', 'timeout', 'no result within 5 minutes'),
+    agent('d', 'cancelled'),
+  ];
+  const allBad = [agent('a', 'failure', 'boom'), agent('b', 'timeout', 'slow')];
+
+  it('fail-on any: passes only when every agent succeeded and every upload worked', () => {
+    expect(failureMessage('any', allGood)).toBeNull();
+    const message = failureMessage('any', someBad);
+    expect(message).toBe(
+      [
+        '3 of 4 agents did not succeed:',
+        'b (failure): exited 1 without a result',
+        'c (timeout): no result within 5 minutes',
+        'd (cancelled): no reason given',
+      ].join('\n'),
+    );
+  });
+
+  it('fail-on any: fails for a failed upload alone, naming the agents', () => {
+    const message = failureMessage('any', uploadFailed(allGood, ['a', 'b']));
+    expect(message).not.toBeNull();
+    expect(message).toContain('uploads failed for: a, b');
+  });
+
+  it('fail-on all: fails only when every agent failed', () => {
+    expect(failureMessage('all', allGood)).toBeNull();
+    expect(failureMessage('all', someBad)).toBeNull();
+    expect(failureMessage('all', uploadFailed(someBad, ['a']))).toBeNull();
+    const message = failureMessage('all', uploadFailed(allBad, ['a']));
+    expect(message).toContain('2 of 2 agents did not succeed');
+    expect(message).toContain('a (failure): boom');
+    expect(message).toContain('b (timeout): slow');
+    expect(message).toContain('uploads failed for: a');
+  });
+
+  it('fail-on never: never fails', () => {
+    expect(failureMessage('never', allGood)).toBeNull();
+    expect(failureMessage('never', uploadFailed(someBad, ['a']))).toBeNull();
+    expect(failureMessage('never', uploadFailed(allBad, ['a', 'b']))).toBeNull();
+  });
+
+  it('leaves successful agents out of the message', () => {
+    const message = failureMessage('any', someBad) ?? '';
+    expect(message.split('\n').some((l) => l.startsWith('a '))).toBe(false);
+  });
+});

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { AgentSpec } from '../types.js';
+import { readSlice } from '../util/files.js';
+import { classify, type Verdict } from './classify.js';
+import { claudeArgs } from './cli-args.js';
+import type { AgentContext, AgentPaths } from './context.js';
+import { agentEnv } from './env.js';
+import { EventReader } from './events.js';
+import { spawnGroup } from './process.js';
+
+/**
+ * How long a CLI may hold its start slot without printing. Starting is CPU-bound (about 0.4 s of CPU each),
+ * so CLIs that start all at once on a small runner only slow each other down; see AgentContext.startGate.
+ */
+const START_SLOT_MAX_MS = 20_000;
+
+/** How long a CLI may go on after printing its result before it is stopped. */
+export const LINGER_AFTER_RESULT_MS = 15_000;
+
+/** What the CLI's result event said, in the action's terms; null where it said nothing. */
+export interface AttemptReport {
+  turns: number | null;
+  costUsd: number | null;
+  sessionId: string | null;
+  /** The whole final answer ('' without one); result.md holds the same. */
+  answer: string;
+}
+
+export interface AttemptOutcome {
+  /** Undefined when the run was cancelled before the CLI was spawned. */
+  verdict: Verdict | undefined;
+  report: AttemptReport;
+  exitCode: number | null;
+  spawnedAt: Date;
+  /** From spawning the CLI to its first output: where CLIs sharing a runner wait on each other's CPU. */
+  startupMs: number;
+}
+
+/** One run of the CLI: waits for a start slot, spawns it, follows its output, and judges how it ended. */
+export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: AgentPaths): Promise<AttemptOutcome> {
+  let started!: () => void;
+  const startedUp = new Promise<void>((resolve) => (started = resolve));
+  if (ctx.startGate) {
+    const gate = ctx.startGate;
+    await new Promise<void>((slot) => {
+      void gate(() => {
+        slot();
+        return startedUp;
+      });
+    });
+  }
+  // A CLI that never prints must not hold its start slot for ever.
+  const startGuard = setTimeout(started, START_SLOT_MAX_MS);
+  if (ctx.signal.aborted) {
+    started();
+    clearTimeout(startGuard);
+    const report = { turns: null, costUsd: null, sessionId: null, answer: '' };
+    return { verdict: undefined, report, exitCode: null, spawnedAt: new Date(), startupMs: 0 };
+  }
+  fs.mkdirSync(paths.workspace, { recursive: true });
+  fs.mkdirSync(paths.configDir, { recursive: true });
+  const events = fs.createWriteStream(path.join(paths.outputDir, 'events.jsonl'));
+  const reader = new EventReader();
+  let lingerTimer: NodeJS.Timeout | undefined;
+  let stoppedAfterResult = false;
+  const spawnedAt = new Date();
+  let startupMs: number | undefined;
+  const stdin = spec.promptFile ? fs.createReadStream(spec.promptFile) : Readable.from([spec.prompt ?? '']);
+
+  const proc = spawnGroup(ctx.claude, claudeArgs(spec), {
+    cwd: paths.workspace,
+    env: agentEnv(ctx.baseEnv, ctx.credentials, paths.configDir),
+    stdin,
+    stderrFile: path.join(paths.outputDir, 'stderr.log'),
+    onStdout(chunk, resume) {
+      if (startupMs === undefined) {
+        startupMs = Date.now() - spawnedAt.getTime();
+        started();
+      }
+      reader.push(chunk);
+      // Some CLI versions print their result and then linger; the answer is in, so end them.
+      if (reader.result && !lingerTimer) {
+        lingerTimer = setTimeout(() => {
+          stoppedAfterResult = true;
+          proc.stop();
+        }, LINGER_AFTER_RESULT_MS);
+      }
+      if (events.write(chunk)) return true;
+      events.once('drain', resume);
+      return false;
+    },
+  });
+
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    proc.stop();
+  }, spec.timeoutMinutes * 60_000);
+  const onAbort = () => proc.stop();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  if (ctx.signal.aborted) proc.stop();
+
+  const { exitCode, signal } = await proc.exited;
+  started();
+  clearTimeout(startGuard);
+  clearTimeout(timer);
+  clearTimeout(lingerTimer);
+  ctx.signal.removeEventListener('abort', onAbort);
+  reader.end();
+  await new Promise<void>((resolve) => events.end(resolve));
+
+  const verdict = classify({
+    exitCode,
+    signal,
+    result: reader.result,
+    timedOut,
+    stoppedAfterResult,
+    timeoutMinutes: spec.timeoutMinutes,
+    sawAssistant: reader.sawAssistant,
+    stderrTail: readSlice(path.join(paths.outputDir, 'stderr.log'), 4096, 'end'),
+  });
+  if (reader.result) {
+    fs.writeFileSync(path.join(paths.outputDir, 'result.json'), `${JSON.stringify(reader.result, null, 2)}\n`);
+    fs.writeFileSync(path.join(paths.outputDir, 'result.md'), reader.result.result ?? '');
+  }
+  const report = {
+    turns: reader.result?.num_turns ?? null,
+    costUsd: reader.result?.total_cost_usd ?? null,
+    sessionId: reader.result?.session_id ?? reader.sessionId ?? null,
+    answer: reader.result?.result ?? '',
+  };
+  return { verdict, report, exitCode, spawnedAt, startupMs: startupMs ?? Date.now() - spawnedAt.getTime() };
+}

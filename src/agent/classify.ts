@@ -1,0 +1,88 @@
+import type { AgentStatus } from '../types.js';
+import type { ResultEvent } from './events.js';
+
+/** How one run of the CLI ended. */
+export interface AttemptEnd {
+  exitCode: number | null;
+  signal: string | null;
+  result?: ResultEvent;
+  timedOut: boolean;
+  /** The CLI printed its result but did not exit, so the action stopped it. */
+  stoppedAfterResult: boolean;
+  timeoutMinutes: number;
+  /** The model answered at least once: a crash after this is not "before its first turn". */
+  sawAssistant: boolean;
+  /** The last bytes of stderr, for the error message and a retry-after hint. */
+  stderrTail: string;
+}
+
+export interface Verdict {
+  status: AgentStatus;
+  error: string | null;
+  /** Worth starting again: an overloaded or failing API, or a death before any work was done. */
+  transient: boolean;
+  retryAfterMs?: number;
+}
+
+const firstLine = (text: string) => text.trim().split('\n')[0]?.slice(0, 300) ?? '';
+
+export function isTransientStatus(status: number | null | undefined): boolean {
+  return status === 429 || status === 529 || (typeof status === 'number' && status >= 500 && status < 600);
+}
+
+/** Reads a retry-after hint (seconds) from the CLI's words, where it gives one. */
+export function retryAfterMs(text: string): number | undefined {
+  const m = /retry[- ]after[^0-9]{0,5}(\d+(?:\.\d+)?)/i.exec(text);
+  return m ? Math.round(Number(m[1]) * 1000) : undefined;
+}
+
+/**
+ * The one place that decides "cancelled": an agent that had not succeeded when the run was cancelled is
+ * cancelled, whatever its last attempt said; `last` is undefined for an agent that never started.
+ */
+export function finalVerdict(last: Verdict | undefined, cancelled: boolean): Verdict {
+  if (last?.status === 'success' || !cancelled) {
+    return last ?? { status: 'failure', error: 'never started', transient: false };
+  }
+  const error = last ? 'cancelled with the run' : 'cancelled before it started';
+  return { status: 'cancelled', error, transient: false };
+}
+
+/** How one run of the CLI ended, cancellation aside (see `finalVerdict`). */
+export function classify(end: AttemptEnd): Verdict {
+  const r = end.result;
+  const exitedCleanly = end.exitCode === 0 || end.stoppedAfterResult;
+  if (exitedCleanly && r && r.subtype === 'success' && r.is_error === false) {
+    return { status: 'success', error: null, transient: false };
+  }
+  if (end.timedOut) {
+    return { status: 'timeout', error: `no result within ${end.timeoutMinutes} minutes`, transient: false };
+  }
+  const hint = retryAfterMs(`${r?.result ?? ''}\n${end.stderrTail}`);
+  const withHint = (v: Verdict): Verdict => (hint === undefined ? v : { ...v, retryAfterMs: hint });
+  if (r) {
+    if (isTransientStatus(r.api_error_status) || r.api_error === 'connection_failed') {
+      return withHint({
+        status: 'failure',
+        error: firstLine(r.result ?? `API error ${r.api_error_status}`),
+        transient: true,
+      });
+    }
+    const detail = firstLine(r.result ?? r.errors?.join('; ') ?? '');
+    const kind = r.subtype && r.subtype !== 'success' ? r.subtype : 'error';
+    return { status: 'failure', error: detail ? `${kind}: ${detail}` : kind, transient: false };
+  }
+  if (end.signal) {
+    return withHint({
+      status: 'failure',
+      error: `killed by ${end.signal} without a result`,
+      transient: !end.sawAssistant,
+    });
+  }
+  const said = firstLine(end.stderrTail);
+  return {
+    status: 'failure',
+    error: `exited ${end.exitCode} without a result${said ? `: ${said}` : ''}`,
+    transient: false,
+  };
+}

@@ -1,0 +1,180 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { DefaultArtifactClient } from '@actions/artifact';
+import type { UploadMode } from '../types.js';
+import { limiter } from '../util/limit.js';
+import { redactText, secretPatterns } from '../util/redact.js';
+import { hasArtifactService, runPage, runnerTemp } from '../util/runner.js';
+import { describeUploadFailure } from './failures.js';
+import { FORBIDDEN_NAME_CHARS, artifactName, combinedArtifactName } from './names.js';
+import { stageAgentFolder } from './stage.js';
+import { writeZip } from './zip.js';
+
+export interface UploadOptions {
+  mode: UploadMode;
+  /** The `artifact-prefix` input: artifacts are named `<prefix>-<id>`, or `<prefix>-all` when combined. */
+  prefix: string;
+  /** Days the artifacts are kept; undefined or 0 means the repository's default. */
+  retentionDays?: number;
+  /** Where the zips go when not running in GitHub Actions (no ACTIONS_RUNTIME_TOKEN). */
+  artifactsDir: string;
+  /** Values replaced by `***` in every uploaded text file; values under 4 characters are ignored. */
+  secrets: string[];
+  /** Uploads (per-agent) or stagings (combined) running at once; default 3. */
+  concurrency?: number;
+}
+
+/** What became of one agent's upload. `warning` is set (and the rest may be missing) when it failed. */
+export interface UploadOutcome {
+  artifactName: string;
+  artifactId?: number;
+  /** The artifact's page on GitHub, or the path of the local zip outside GitHub Actions. */
+  artifactUrl?: string;
+  warning?: string;
+}
+
+export interface Uploader {
+  /** Call when an agent has finished (after its last attempt); returns at once, the work runs in the background. */
+  agentFinished(id: string, outputDir: string): void;
+  /** Waits for every upload (in combined mode, does the one upload); outcomes by agent id, in finishing order. */
+  finish(): Promise<Map<string, UploadOutcome>>;
+}
+
+/** Above this many bytes an artifact is zipped and sent only while no other such artifact is. */
+const LARGE_ARTIFACT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Uploads each finished agent's folder (see `stageAgentFolder` for what is in it) as a workflow artifact,
+ * through a redacted copy in a staging folder. Failures never throw: they become the outcome's `warning`.
+ */
+export function createUploader(opts: UploadOptions): Uploader {
+  const patterns = secretPatterns(opts.secrets);
+  const limit = limiter(Math.max(1, opts.concurrency ?? 3));
+  const oneLarge = limiter(1);
+  const run = <T>(task: () => Promise<T>) => task();
+  const jobs = new Map<string, Promise<UploadOutcome>>();
+  const reported = new Set<string>();
+  const combinedName = combinedArtifactName(opts.prefix);
+  const combinedFiles: string[] = [];
+  let combinedRoot: Promise<string> | undefined;
+  let finishing: Promise<Map<string, UploadOutcome>> | undefined;
+
+  const fail = (name: string, error: unknown): UploadOutcome => ({
+    artifactName: name,
+    warning: redactText(describeUploadFailure(name, error), opts.secrets),
+  });
+
+  async function uploadOne(id: string, outputDir: string): Promise<UploadOutcome> {
+    const name = artifactName(opts.prefix, id);
+    log(`upload of ${name} (agent ${id}) started`);
+    const root = await fsp.mkdtemp(path.join(runnerTemp(), 'agent-artifact-'));
+    try {
+      const staged = await stageAgentFolder(outputDir, root, patterns);
+      reportSkipped(name, staged.skipped);
+      // Zipping holds memory the collector is slow to give back (Node 24 more so): one big log at a time.
+      const bytes = await totalSize(staged.files);
+      const outcome = await (bytes > LARGE_ARTIFACT_BYTES ? oneLarge : run)(() => send(name, root, staged.files, opts));
+      log(`upload of ${name} (agent ${id}) finished${outcome.artifactId ? `, artifact id ${outcome.artifactId}` : ''}`);
+      return outcome;
+    } catch (error) {
+      log(`upload of ${name} (agent ${id}) failed`);
+      return fail(name, error);
+    } finally {
+      await fsp.rm(root, { recursive: true, force: true });
+    }
+  }
+
+  async function stageForCombined(id: string, outputDir: string): Promise<UploadOutcome> {
+    try {
+      if (id === '.' || id === '..' || FORBIDDEN_NAME_CHARS.some((c) => id.includes(c)))
+        throw new Error(`bad agent id ${id}`);
+      combinedRoot ??= fsp.mkdtemp(path.join(runnerTemp(), 'agent-artifacts-'));
+      const staged = await stageAgentFolder(outputDir, path.join(await combinedRoot, id), patterns);
+      reportSkipped(`${combinedName} (${id})`, staged.skipped);
+      combinedFiles.push(...staged.files);
+      log(`staged agent ${id} for ${combinedName}`);
+      return { artifactName: combinedName };
+    } catch (error) {
+      return fail(combinedName, error);
+    }
+  }
+
+  async function uploadCombined(outcomes: Map<string, UploadOutcome>): Promise<void> {
+    if (!combinedRoot) return;
+    const root = await combinedRoot;
+    const ids = [...outcomes].filter(([, o]) => !o.warning).map(([id]) => id);
+    let outcome: UploadOutcome;
+    try {
+      if (ids.length === 0) return;
+      log(`upload of ${combinedName} (${ids.length} agents) started`);
+      outcome = await send(combinedName, root, combinedFiles, opts);
+      log(`upload of ${combinedName} finished${outcome.artifactId ? `, artifact id ${outcome.artifactId}` : ''}`);
+    } catch (error) {
+      log(`upload of ${combinedName} failed`);
+      outcome = fail(combinedName, error);
+    } finally {
+      await fsp.rm(root, { recursive: true, force: true });
+    }
+    for (const id of ids) outcomes.set(id, { ...outcome });
+  }
+
+  async function finishAll(): Promise<Map<string, UploadOutcome>> {
+    const outcomes = new Map<string, UploadOutcome>();
+    for (const [id, job] of jobs) outcomes.set(id, await job);
+    if (opts.mode === 'combined') await uploadCombined(outcomes);
+    return outcomes;
+  }
+
+  return {
+    agentFinished(id, outputDir) {
+      if (finishing) throw new Error(`agentFinished(${id}) called after finish()`);
+      if (reported.has(id)) throw new Error(`agentFinished(${id}) called twice`);
+      reported.add(id);
+      if (opts.mode === 'none') return;
+      const work = opts.mode === 'combined' ? stageForCombined : uploadOne;
+      jobs.set(
+        id,
+        limit(() => work(id, outputDir)).catch((error: unknown) => fail(artifactName(opts.prefix, id), error)),
+      );
+    },
+    finish() {
+      finishing ??= finishAll();
+      return finishing;
+    },
+  };
+}
+
+/** Uploads staged files with the artifact client, or writes `<artifactsDir>/<name>.zip` outside GitHub Actions. */
+async function send(name: string, root: string, files: string[], opts: UploadOptions): Promise<UploadOutcome> {
+  if (files.length === 0) return { artifactName: name, warning: `Nothing to upload for artifact ${name}.` };
+  if (!hasArtifactService()) {
+    const zip = path.resolve(opts.artifactsDir, `${name}.zip`);
+    await writeZip(zip, root, files);
+    core.info(`Not running in GitHub Actions (no ACTIONS_RUNTIME_TOKEN): wrote artifact ${name} to ${zip}`);
+    return { artifactName: name, artifactUrl: zip };
+  }
+  const retention = opts.retentionDays ? { retentionDays: opts.retentionDays } : undefined;
+  const { id } = await new DefaultArtifactClient().uploadArtifact(name, files, root, retention);
+  return { artifactName: name, artifactId: id, artifactUrl: id === undefined ? undefined : artifactPage(id) };
+}
+
+function artifactPage(id: number): string | undefined {
+  const run = runPage();
+  return run && `${run}/artifacts/${id}`;
+}
+
+function reportSkipped(name: string, skipped: string[]): void {
+  if (skipped.length === 0) return;
+  const shown = skipped.slice(0, 20).join(', ');
+  core.info(`Left out of ${name}: ${shown}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ''}`);
+}
+
+function log(message: string): void {
+  core.info(`[${new Date().toISOString()}] ${message}`);
+}
+
+async function totalSize(files: readonly string[]): Promise<number> {
+  const sizes = await Promise.all(files.map(async (f) => (await fsp.stat(f)).size));
+  return sizes.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,54 @@
+// The action's interface, in one place: every input with the default action.yml declares for it, and every
+// output. Code reads inputs and writes outputs only through these names; the drift tests hold action.yml,
+// this file and the README to the same list.
+
+export const INPUT_DEFAULTS = {
+  prompts: '',
+  'prompts-file': '',
+  'max-parallel': '',
+  model: '',
+  'allowed-tools': '',
+  'disallowed-tools': '',
+  'permission-mode': '',
+  'max-turns': '',
+  'append-system-prompt': '',
+  'claude-args': '',
+  'timeout-minutes': '30',
+  retries: '2',
+  'anthropic-api-key': '',
+  'claude-code-oauth-token': '',
+  'github-token': '${{ github.token }}',
+  'claude-path': '',
+  'claude-version': '2.1.332',
+  'fail-on': 'any',
+  summary: 'true',
+  upload: 'per-agent',
+  'artifact-prefix': 'agent',
+  'retention-days': '',
+  'artifacts-dir': './agent-artifacts',
+} as const;
+
+export type InputName = keyof typeof INPUT_DEFAULTS;
+
+export const OUTPUT_NAMES = [
+  'results',
+  'results-file',
+  'wall-time-ms',
+  'speedup',
+  'efficiency',
+  'total-cost-usd',
+  'succeeded',
+  'failed',
+] as const;
+
+export type OutputName = (typeof OUTPUT_NAMES)[number];
+
+export const FAIL_ON_VALUES = ['any', 'all', 'never'] as const;
+export const UPLOAD_MODES = ['per-agent', 'combined', 'none'] as const;
+
+/** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
+export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];
+
+/** The name of this action, in the log, the summary's heading and the run folder. */
+export const ACTION_NAME = 'Claude Agent Matrix';
+export const ACTION_SLUG = 'claude-agent-matrix';

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as core from '@actions/core';
+import type { AgentSpec, Credentials, FailOn, UploadMode } from '../types.js';
+import { InputError, Problems } from '../util/errors.js';
+import { workspaceDir } from '../util/runner.js';
+import { FAIL_ON_VALUES, INPUT_DEFAULTS, PERMISSION_MODES, UPLOAD_MODES, type InputName } from './action-interface.js';
+import { parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
+import { integerIn, oneOf, positiveInteger, positiveMinutes, splitArgs, splitTools } from './values.js';
+
+export interface Inputs {
+  specs: AgentSpec[];
+  /** The folder that inputs naming files are read against: the workspace. */
+  workspace: string;
+  /** Undefined: all agents at once. */
+  maxParallel?: number;
+  retries: number;
+  credentials: Credentials;
+  claudePath: string;
+  claudeVersion: string;
+  failOn: FailOn;
+  summary: boolean;
+  upload: UploadMode;
+  artifactPrefix: string;
+  retentionDays?: number;
+  artifactsDir: string;
+}
+
+/**
+ * An input's value, trimmed, or action.yml's default when it is empty. A runner always passes the default;
+ * local runs and tests may not. Defaults that are expressions (`${{ github.token }}`) mean nothing here.
+ */
+export function readInput(name: InputName, trim = true): string {
+  const given = core.getInput(name, { trimWhitespace: trim });
+  const fallback: string = INPUT_DEFAULTS[name];
+  return given.trim() ? given : fallback.includes('${{') ? '' : fallback;
+}
+
+/**
+ * Reads and validates every input and the matrix. Throws one InputError listing every problem, each naming
+ * its input (and item), before anything starts.
+ */
+export function getInputs(): Inputs {
+  // Masked first, so no later error message can print them.
+  const credentials: Credentials = {
+    anthropicApiKey: readInput('anthropic-api-key'),
+    oauthToken: readInput('claude-code-oauth-token'),
+    githubToken: readInput('github-token'),
+  };
+  for (const secret of Object.values(credentials)) if (secret) core.setSecret(secret);
+
+  const workspace = workspaceDir();
+  const problems = new Problems();
+  const what = (name: InputName) => `Input '${name}'`;
+  const optional = <T>(name: InputName, parse: (value: string, what: string) => T): T | undefined => {
+    const value = readInput(name);
+    return value ? problems.check(() => parse(value, what(name))) : undefined;
+  };
+
+  const permissionMode = optional('permission-mode', (v, w) => oneOf(v, PERMISSION_MODES, w));
+  const defaults: AgentDefaults = {
+    model: readInput('model') || undefined,
+    allowedTools: splitTools(readInput('allowed-tools')),
+    disallowedTools: splitTools(readInput('disallowed-tools')),
+    permissionMode,
+    maxTurns: optional('max-turns', positiveInteger),
+    appendSystemPrompt: readInput('append-system-prompt', false) || undefined,
+    claudeArgs: optional('claude-args', splitArgs) ?? [],
+    timeoutMinutes: optional('timeout-minutes', positiveMinutes) ?? Number(INPUT_DEFAULTS['timeout-minutes']),
+  };
+  const inputs = {
+    workspace,
+    maxParallel: optional('max-parallel', positiveInteger),
+    retries: optional('retries', (v, w) => integerIn(v, 0, 10, w)) ?? 0,
+    credentials,
+    claudePath: readInput('claude-path'),
+    claudeVersion: readInput('claude-version'),
+    failOn: optional('fail-on', (v, w) => oneOf<FailOn>(v, FAIL_ON_VALUES, w)) ?? 'any',
+    summary: optional('summary', (v, w) => boolean(v, w)) ?? true,
+    upload: optional('upload', (v, w) => oneOf<UploadMode>(v, UPLOAD_MODES, w)) ?? 'none',
+    artifactPrefix: readInput('artifact-prefix'),
+    retentionDays: optional('retention-days', (v, w) => integerIn(v, 1, 90, w)),
+    artifactsDir: path.resolve(workspace, readInput('artifacts-dir')),
+  };
+  // The matrix is read last, with the defaults it applies; its problems join the others.
+  const source = problems.check(() => readMatrix(workspace));
+  const specs = source ? (problems.check(() => parseMatrix(source, defaults)) ?? []) : [];
+  problems.throwIfAny();
+  return { ...inputs, specs };
+}
+
+/** `true` or `false` in the spellings YAML 1.2 allows, as the runner's own boolean inputs do. */
+function boolean(value: string, what: string): boolean {
+  if (['true', 'True', 'TRUE'].includes(value)) return true;
+  if (['false', 'False', 'FALSE'].includes(value)) return false;
+  throw new InputError(`${what} must be true or false; got ${JSON.stringify(value)}`);
+}
+
+function readMatrix(workspace: string): MatrixSource {
+  const inline = readInput('prompts', false);
+  const file = readInput('prompts-file');
+  if (inline.trim() && file) throw new InputError(`Give either input 'prompts' or input 'prompts-file', not both`);
+  if (!inline.trim() && !file) {
+    throw new InputError(`Input 'prompts' is required: a YAML or JSON list of prompts (or give 'prompts-file')`);
+  }
+  if (!file) return { input: 'prompts', text: inline, workspace };
+  const full = path.resolve(workspace, file);
+  try {
+    return { input: 'prompts-file', text: fs.readFileSync(full, 'utf8'), workspace };
+  } catch (err) {
+    throw new InputError(`Input 'prompts-file': cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+}

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as core from '@actions/core';
+import type { OutputName } from '../config/action-interface.js';
+import type { AgentResult } from '../types.js';
+import { redactText } from '../util/redact.js';
+import { hasStepSummary } from '../util/runner.js';
+import type { RunStats } from './stats.js';
+
+/** Every output of action.yml, written once; `results-file` is `results.json` in the run folder. */
+export function writeOutputs(
+  results: readonly AgentResult[],
+  stats: RunStats,
+  runDir: string,
+  secrets: string[],
+): void {
+  const json = redactText(JSON.stringify(results), secrets);
+  const file = path.join(runDir, 'results.json');
+  fs.writeFileSync(file, json);
+  const outputs: Record<OutputName, string> = {
+    results: json,
+    'results-file': file,
+    'wall-time-ms': String(stats.wallTimeMs),
+    speedup: stats.speedup.toFixed(2),
+    efficiency: stats.efficiency.toFixed(2),
+    'total-cost-usd': stats.totalCostUsd.toFixed(4),
+    succeeded: String(stats.succeeded),
+    failed: String(stats.failed),
+  };
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+}
+
+/** Writes the job summary, or prints it where the runner gave no summary file (local runs). */
+export async function writeJobSummary(markdown: string, secrets: string[]): Promise<void> {
+  const safe = redactText(markdown, secrets);
+  if (!hasStepSummary()) {
+    core.info('No GITHUB_STEP_SUMMARY file (not on a runner); the summary follows.');
+    core.info(safe);
+    return;
+  }
+  await core.summary.addRaw(safe, true).write();
+}

@@ -1,0 +1,66 @@
+import type { AgentResult } from '../types.js';
+
+export interface RunStats {
+  agents: number;
+  succeeded: number;
+  failed: number;
+  /** From the first agent's start to the last agent's finish. */
+  wallTimeMs: number;
+  sumDurationMs: number;
+  /** What running the same agents one after another would have taken, estimated (see computeStats). */
+  sequentialEstimateMs: number;
+  speedup: number;
+  efficiency: number;
+  parallelism: number;
+  totalCostUsd: number;
+}
+
+export interface SequentialEstimate {
+  sumDurationMs: number;
+  /** Each agent's start-up (spawn to first output), at most its duration, summed. */
+  startupsMs: number;
+  sequentialEstimateMs: number;
+}
+
+/**
+ * What running `agents` one after another would take, the one formula the summary and the benchmark share.
+ * `agentsCpuMs` is the CPU time all agents' processes used. Agents that start together on a small runner
+ * wait on each other's CPU while they start up, which stretches every duration; alone, an agent starts in
+ * about the CPU time its start-up takes. So the estimate counts each agent's time after its start-up as
+ * measured, and the start-ups as at most the CPU the agents used. Without contention (or without a CPU
+ * figure) it is the plain sum of durations.
+ */
+export function estimateSequential(
+  agents: readonly { durationMs: number; startupMs: number }[],
+  agentsCpuMs?: number,
+): SequentialEstimate {
+  const sumDurationMs = agents.reduce((sum, a) => sum + a.durationMs, 0);
+  const startupsMs = agents.reduce((sum, a) => sum + Math.min(a.startupMs, a.durationMs), 0);
+  const sequentialEstimateMs = sumDurationMs - startupsMs + Math.min(startupsMs, agentsCpuMs ?? startupsMs);
+  return { sumDurationMs, startupsMs, sequentialEstimateMs };
+}
+
+/** The run's numbers for the summary and the outputs; see `estimateSequential` for the speedup. */
+export function computeStats(results: readonly AgentResult[], maxParallel: number, agentsCpuMs?: number): RunStats {
+  // Agents cancelled before they started took no time and say nothing of the overlap.
+  const ran = results.filter((r) => r.durationMs > 0);
+  const starts = ran.map((r) => Date.parse(r.startedAt));
+  const ends = ran.map((r) => Date.parse(r.finishedAt));
+  const wallTimeMs = ran.length ? Math.max(...ends) - Math.min(...starts) : 0;
+  const { sumDurationMs, sequentialEstimateMs } = estimateSequential(ran, agentsCpuMs);
+  const speedup = wallTimeMs > 0 ? sequentialEstimateMs / wallTimeMs : 0;
+  const parallelism = Math.max(1, Math.min(results.length, maxParallel));
+  const succeeded = results.filter((r) => r.status === 'success').length;
+  return {
+    agents: results.length,
+    succeeded,
+    failed: results.length - succeeded,
+    wallTimeMs,
+    sumDurationMs,
+    sequentialEstimateMs,
+    speedup,
+    efficiency: speedup / parallelism,
+    parallelism,
+    totalCostUsd: results.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
+  };
+}

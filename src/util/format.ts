@@ -1,0 +1,14 @@
+/** A duration for people: `850 ms`, `12.3 s`, `4m 05s`. */
+export function formatDuration(ms: number): string {
+  // Rounded before the unit is chosen, so 59.96 s reads 1m 00s rather than 60.0 s.
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`;
+}
+
+/** A cost in US dollars, or a dash when the CLI reported none. */
+export function formatCost(usd: number | null): string {
+  return usd === null ? '–' : `$${usd.toFixed(4)}`;
+}

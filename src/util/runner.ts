@@ -1,0 +1,35 @@
+import os from 'node:os';
+
+// The runner's environment variables, read in one place. Outside GitHub Actions (the demo, the tests)
+// each falls back to what a local run has.
+
+/** Scratch space that the runner empties after the job. */
+export function runnerTemp(): string {
+  return process.env.RUNNER_TEMP || os.tmpdir();
+}
+
+/** Where tools installed by actions are kept between steps of a job. */
+export function toolCache(): string {
+  return process.env.RUNNER_TOOL_CACHE || os.tmpdir();
+}
+
+/** The checkout: the folder that inputs naming files are read against. */
+export function workspaceDir(): string {
+  return process.env.GITHUB_WORKSPACE || process.cwd();
+}
+
+/** Whether the artifact service can be reached: only inside a GitHub Actions job. */
+export function hasArtifactService(): boolean {
+  return Boolean(process.env.ACTIONS_RUNTIME_TOKEN);
+}
+
+/** Whether the runner gave this step a job-summary file. */
+export function hasStepSummary(): boolean {
+  return Boolean(process.env.GITHUB_STEP_SUMMARY);
+}
+
+/** The page of this workflow run, where the runner says which one it is. */
+export function runPage(): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
+  return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
+}
