@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  ACTION_NAME,
+  ACTION_SLUG,
+  FAIL_ON_VALUES,
+  INPUT_DEFAULTS,
+  OUTPUT_NAMES,
+  PERMISSION_MODES,
+  UPLOAD_MODES,
+} from '../../src/config/action-interface.js';
+import { ROOT } from '../support/run-action.js';
+
+// action.yml, the code and the docs say the same things: the same inputs with the same defaults, the same
+// outputs, the same fields of `results`, the same enumerated values, and one name.
+
+interface ActionYml {
+  name: string;
+  inputs: Record<string, { description: string; default?: unknown }>;
+  outputs: Record<string, { description: string }>;
+}
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
+const action = parse(read('action.yml')) as ActionYml;
+const REFERENCE = 'docs/inputs-outputs.md';
+
+/** The rows of the first Markdown table after `heading` in `text`, as arrays of trimmed cells. */
+function tableAfter(text: string, heading: string): string[][] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.trim() === heading);
+  if (start === -1) throw new Error(`no heading ${JSON.stringify(heading)}`);
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith('#')) break;
+    if (!line.startsWith('|')) {
+      if (rows.length) break;
+      continue;
+    }
+    rows.push(
+      line
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
+  }
+  return rows.slice(2); // the header and the --- line
+}
+
+/** The names in backticks in a piece of text, in order. */
+const ticked = (text: string) => [...text.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+
+/** The fields of an interface in src/types.ts, read with the TypeScript compiler. */
+function interfaceFields(name: string): string[] {
+  const file = path.join(ROOT, 'src', 'types.ts');
+  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+  const node = source.statements.find(
+    (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name,
+  );
+  if (!node) throw new Error(`no interface ${name} in src/types.ts`);
+  return node.members.map((m) => (m.name as ts.Identifier).text);
+}
+
+describe('action.yml and the code', () => {
+  it('declare the same inputs, with the same defaults', () => {
+    expect(Object.keys(action.inputs).sort()).toEqual(Object.keys(INPUT_DEFAULTS).sort());
+    for (const [name, spec] of Object.entries(action.inputs)) {
+      expect(String(spec.default ?? ''), `default of ${name}`).toBe(
+        INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS],
+      );
+    }
+  });
+
+  it('read every declared input, and read inputs only through readInput', () => {
+    // readInput takes only names of INPUT_DEFAULTS (the type checker holds it to them); each is read by name.
+    const inputs = read('src/config/inputs.ts');
+    const unread = Object.keys(action.inputs).filter((name) => !inputs.includes(`('${name}'`));
+    expect(unread).toEqual([]);
+    expect(inputs.match(/core\.getInput\(/g)).toHaveLength(1);
+  });
+
+  it('declare the same outputs', () => {
+    expect(Object.keys(action.outputs).sort()).toEqual([...OUTPUT_NAMES].sort());
+  });
+
+  it('list the same fields of results as AgentResult', () => {
+    const fields = interfaceFields('AgentResult');
+    const described = /\(([^)]*)\)/.exec(action.outputs.results!.description)?.[1] ?? '';
+    expect(
+      described
+        .split(',')
+        .map((f) => f.trim())
+        .sort(),
+    ).toEqual([...fields].sort());
+  });
+
+  it('enumerate the same values for permission-mode, fail-on and upload', () => {
+    const values = (name: string) => [...new Set(ticked(action.inputs[name]!.description))];
+    expect(values('permission-mode').sort()).toEqual([...PERMISSION_MODES].sort());
+    expect(values('fail-on').sort()).toEqual([...FAIL_ON_VALUES].sort());
+    expect(values('upload').sort()).toEqual([...UPLOAD_MODES].sort());
+  });
+});
+
+describe(`the reference (${REFERENCE}) and the code`, () => {
+  const text = read(REFERENCE);
+  const inputRows = tableAfter(text, '## Inputs');
+  const outputRows = tableAfter(text, '## Outputs');
+
+  it('lists every input once, in a row of its own, with action.yml’s default', () => {
+    const names = inputRows.map((r) => ticked(r[0] ?? '')[0]);
+    expect([...names].sort()).toEqual(Object.keys(action.inputs).sort());
+    for (const row of inputRows) {
+      const name = ticked(row[0]!)[0]!;
+      const shown = ticked(row[1] ?? '')[0];
+      // A default in backticks is a literal one; words ("CLI default", "all that fit") describe an empty one.
+      const actual = String(action.inputs[name]!.default ?? '');
+      if (shown !== undefined) expect(shown, `default of ${name}`).toBe(actual);
+      else expect(actual, `default of ${name} (the docs show none in backticks)`).toBe('');
+    }
+  });
+
+  it('lists every output', () => {
+    const names = outputRows.flatMap((r) => ticked(r[0] ?? ''));
+    expect(names.sort()).toEqual(Object.keys(action.outputs).sort());
+  });
+
+  it('lists the same fields of results as AgentResult', () => {
+    const row = outputRows.find((r) => ticked(r[0] ?? '')[0] === 'results')!;
+    const fields = ticked(row[1]!).filter(
+      (f) => /^[a-z][A-Za-z]*$/.test(f) && !['success', 'failure', 'timeout', 'cancelled'].includes(f),
+    );
+    expect([...new Set(fields)].sort()).toEqual(interfaceFields('AgentResult').sort());
+  });
+
+  it('enumerates the same permission modes', () => {
+    const row = inputRows.find((r) => ticked(r[0] ?? '')[0] === 'permission-mode')!;
+    expect(ticked(row[2]!).sort()).toEqual([...PERMISSION_MODES].sort());
+  });
+});
+
+describe('one name everywhere', () => {
+  it('is the same in package.json, action.yml, the README and the run folder', () => {
+    const pkg = JSON.parse(read('package.json')) as { name: string };
+    expect(pkg.name).toBe(ACTION_SLUG);
+    expect(action.name).toBe(ACTION_NAME);
+    expect(read('README.md').split('\n')[0]).toBe(`# ${ACTION_NAME}`);
+    expect(read('src/main.ts')).toContain('`${ACTION_SLUG}-`');
+  });
+});
