@@ -75,7 +75,7 @@ export async function run(): Promise<void> {
     };
     const cpuBefore = childrenCpuMs();
     const finished = await core.group('Agents', () =>
-      runAgents(specs, maxParallel, ctx, (r) => uploader.agentFinished(r.id, r.outputDir)),
+      runAgents(specs, { maxParallel, ctx, onFinished: (r) => uploader.agentFinished(r.id, r.outputDir) }),
     );
     const uploads = await core.group('Uploads', () =>
       settle(uploader.finish(), controller.signal, () => cancelledAt + CANCEL_DEADLINE_MS - Date.now()),

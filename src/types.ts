@@ -1,6 +1,6 @@
 // The values that cross stages. Every stage may import this file; it imports nothing of the project's.
 
-export type AgentStatus = 'success' | 'failure' | 'timeout' | 'cancelled';
+export type AgentStatus = 'success' | 'failure' | 'timeout' | 'cancelled' | 'skipped';
 
 /** The credentials the action was given; masked as soon as they are read. */
 export interface Credentials {
@@ -30,6 +30,10 @@ export interface AgentSpec {
   appendSystemPrompt?: string;
   claudeArgs: string[];
   timeoutMinutes: number;
+  /** Ids of the agents that must finish first. */
+  needs?: string[];
+  /** `always`: start once the needs have finished, whatever their status; else only after they succeeded. */
+  runIf?: 'success' | 'always';
 }
 
 /** What the action reports for one agent (the `results` output, one entry each). */

@@ -33,9 +33,7 @@ describe('a matrix of real CLI agents', () => {
         spec('broken', 'This one fails\n@fail 400'),
         spec('third', 'Count to three\n@answer one two three'),
       ],
-      4,
-      ctx,
-      (r) => finishedOrder.push(r.id),
+      { maxParallel: 4, ctx, onFinished: (r) => finishedOrder.push(r.id) },
     );
   });
 

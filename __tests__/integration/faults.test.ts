@@ -55,9 +55,7 @@ describe('faults from the model, through the real CLI, in one run', () => {
         spec('broken', 'A stream cut in the middle\n@broken'),
         spec('healthy', 'Nothing goes wrong here\n@answer all well'),
       ],
-      5,
-      ctx,
-      () => undefined,
+      { maxParallel: 5, ctx },
     );
     byId = Object.fromEntries(results.map((r) => [r.id, r]));
   });

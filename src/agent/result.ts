@@ -39,11 +39,12 @@ export function buildResult(spec: AgentSpec, outputDir: string, run: AgentRun): 
   };
 }
 
-/** The result of an agent that never started because the run was cancelled first. */
-export function notStarted(spec: AgentSpec, outputDir: string): AgentResult {
+/** The result of an agent that never started: cancelled with the run, or skipped for `skipped`. */
+export function notStarted(spec: AgentSpec, outputDir: string, skipped?: string): AgentResult {
   const now = new Date();
   return buildResult(spec, outputDir, {
-    verdict: finalVerdict(undefined, true),
+    verdict:
+      skipped === undefined ? finalVerdict(undefined, true) : { status: 'skipped', error: skipped, transient: false },
     report: NOTHING_REPORTED,
     exitCode: null,
     startedAt: now,

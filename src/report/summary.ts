@@ -13,6 +13,7 @@ const SYMBOL: Record<AgentStatus, string> = {
   failure: '❌',
   timeout: '⏱️',
   cancelled: '⏹️',
+  skipped: '⏭️',
 };
 
 function row(r: AgentResult): string {

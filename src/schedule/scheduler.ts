@@ -4,33 +4,35 @@ import { notStarted } from '../agent/result.js';
 import { runAgent } from '../agent/run.js';
 import type { AgentResult, AgentSpec } from '../types.js';
 import { formatDuration } from '../util/format.js';
-import { runPool } from './pool.js';
+import { schedule, type ScheduleOptions } from './engine.js';
 
 /** How often the log says how far the run is. */
 export const PROGRESS_EVERY_MS = 30_000;
 
 const stamp = () => new Date().toISOString();
 
+export interface RunAgentsOptions extends Pick<ScheduleOptions, 'limit' | 'stopReason' | 'onWake' | 'onEvent'> {
+  maxParallel: number;
+  ctx: AgentContext;
+  /** Called as each agent that ran ends (to start its upload at once). */
+  onFinished?: (result: AgentResult) => void;
+}
+
 /**
- * Runs every agent, at most `maxParallel` at once, logging each start and end and a progress line
- * every 30 s. `onFinished` is called as each agent ends (to start its upload at once).
+ * Runs every agent (see `schedule` for the order), logging each start and end and a progress line every 30 s.
  */
-export async function runAgents(
-  specs: readonly AgentSpec[],
-  maxParallel: number,
-  ctx: AgentContext,
-  onFinished: (result: AgentResult) => void,
-): Promise<AgentResult[]> {
+export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsOptions): Promise<AgentResult[]> {
+  const { ctx } = options;
   let running = 0;
   let done = 0;
   const progress = setInterval(() => {
     core.info(`${stamp()} progress: ${done} done, ${running} running, ${specs.length - done - running} waiting`);
   }, PROGRESS_EVERY_MS);
   try {
-    return await runPool(
-      specs,
-      maxParallel,
-      async (spec) => {
+    return await schedule(specs, {
+      ...options,
+      signal: ctx.signal,
+      async run(spec) {
         running++;
         core.info(`${stamp()} ▶ ${spec.id} started`);
         const result = await runAgent(spec, ctx);
@@ -39,15 +41,15 @@ export async function runAgents(
         const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
         const why = result.error ? `: ${result.error}` : '';
         core.info(`${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}${why}`);
-        onFinished(result);
-        return result;
+        options.onFinished?.(result);
+        return { result };
       },
-      (spec) => {
+      notRun(spec, why) {
         done++;
-        return notStarted(spec, agentPaths(ctx.runDir, spec.id).outputDir);
+        if ('skipped' in why) core.info(`${stamp()} ⏭ ${spec.id} skipped: ${why.skipped}`);
+        return notStarted(spec, agentPaths(ctx.runDir, spec.id).outputDir, 'skipped' in why ? why.skipped : undefined);
       },
-      ctx.signal,
-    );
+    });
   } finally {
     clearInterval(progress);
   }
