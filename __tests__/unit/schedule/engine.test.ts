@@ -256,7 +256,7 @@ describe('schedule: limits and stops', () => {
   });
 
   it('skips every waiting agent with the stop reason, and lets the running ones finish', async () => {
-    let stop: string | undefined;
+    let stop: string | undefined = undefined;
     const h = harness(
       ['a', 'b', 'c'].map((id) => spec(id)),
       { maxParallel: 1, stopReason: () => stop },
