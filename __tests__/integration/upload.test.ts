@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { secretPatterns } from '../../src/util/redact.js';
 import { stageAgentFolder } from '../../src/artifacts/stage.js';
