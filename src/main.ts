@@ -9,6 +9,7 @@ import { plannedArtifactNames, validateArtifactNames } from './artifacts/names.j
 import { createUploader } from './artifacts/upload.js';
 import { ACTION_SLUG } from './config/action-interface.js';
 import { getInputs } from './config/inputs.js';
+import { readPlan } from './config/plan.js';
 import { showAgentLog } from './report/log.js';
 import { failureMessage } from './report/outcome.js';
 import { writeJobSummary, writeOutputs } from './report/outputs.js';
@@ -75,7 +76,17 @@ export async function run(): Promise<void> {
     };
     const cpuBefore = childrenCpuMs();
     const finished = await core.group('Agents', () =>
-      runAgents(specs, { maxParallel, ctx, onFinished: (r) => uploader.agentFinished(r.id, r.outputDir) }),
+      runAgents(specs, {
+        maxParallel,
+        ctx,
+        onFinished: (r) => uploader.agentFinished(r.id, r.outputDir),
+        plan(planner, folder, taken) {
+          const added = readPlan({ ...inputs, planner, folder, taken });
+          const ids = [...taken, ...added.map((s) => s.id)];
+          validateArtifactNames(plannedArtifactNames(inputs.upload, inputs.artifactPrefix, ids));
+          return added;
+        },
+      }),
     );
     const uploads = await core.group('Uploads', () =>
       settle(uploader.finish(), controller.signal, () => cancelledAt + CANCEL_DEADLINE_MS - Date.now()),

@@ -1,0 +1,30 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+
+/** A compiled schema: `check` gives undefined when a value matches, else why it does not. */
+export interface CompiledSchema {
+  check(value: unknown): string | undefined;
+}
+
+/**
+ * Compiles a JSON Schema as the Claude Code CLI does for `--json-schema` (Ajv, draft-07, strict, every error,
+ * formats not checked), so a schema accepted here is one the CLI accepts and an output that matches here is one
+ * it would take. Throws an Error saying why when the schema is not valid.
+ */
+export function compileJsonSchema(schema: unknown): CompiledSchema {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    throw new Error('a JSON Schema must be an object');
+  }
+  const ajv = new Ajv({ allErrors: true, validateFormats: false, multipleOfPrecision: 6, logger: false });
+  let validate: ValidateFunction;
+  try {
+    validate = ajv.compile(schema);
+  } catch (err) {
+    throw new Error((err as Error).message.replace(/^schema is invalid: /, ''));
+  }
+  return {
+    check(value) {
+      if (validate(value)) return undefined;
+      return ajv.errorsText(validate.errors, { dataVar: 'output' });
+    },
+  };
+}
