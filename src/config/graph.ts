@@ -34,10 +34,7 @@ export function checkGraph(nodes: readonly GraphNode[]): string[] {
     // A repeated id is reported elsewhere; the first item of an id gives its edges.
     if (!edges.has(node.id)) edges.set(node.id, kept);
   }
-  for (const cycle of cycles(
-    nodes.map((n) => n.id).filter((id, i, all) => all.indexOf(id) === i),
-    edges,
-  )) {
+  for (const cycle of cycles([...edges.keys()], edges)) {
     problems.push(`: the needs form a cycle: ${cycle.join(' → ')}; no agent of it could ever start`);
   }
   return problems;
@@ -119,8 +116,8 @@ function shortestWayBack(
       if (!members.has(to)) continue;
       if (to === start) {
         const way = [id];
-        while (way[0] !== start) way.unshift(cameFrom.get(way[0]!)!);
-        return way;
+        while (way.at(-1) !== start) way.push(cameFrom.get(way.at(-1)!)!);
+        return way.reverse();
       }
       if (!cameFrom.has(to)) {
         cameFrom.set(to, id);
