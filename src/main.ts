@@ -52,11 +52,14 @@ export async function run(): Promise<void> {
     );
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
     const runDir = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-`));
-    const maxParallel = inputs.maxParallel ?? defaultMaxParallel(specs.length, os.totalmem());
-    if (maxParallel < specs.length && inputs.maxParallel === undefined) {
+    // Planners add agents as the run goes, up to max-agents: room for them too, memory allowing.
+    const planned = specs.some((s) => s.spawn) ? inputs.maxAgents : specs.length;
+    const maxParallel = inputs.maxParallel ?? defaultMaxParallel(planned, os.totalmem());
+    if (maxParallel < planned && inputs.maxParallel === undefined) {
       core.info(`max-parallel is not set: ${maxParallel} at once, as many as this runner's memory holds`);
     }
-    core.info(`${specs.length} agents, ${Math.min(maxParallel, specs.length)} at once, in ${runDir}, with ${claude}`);
+    const more = planned > specs.length ? ` (planners may add more, up to ${planned} in all)` : '';
+    core.info(`${specs.length} agents${more}, ${Math.min(maxParallel, planned)} at once, in ${runDir}, with ${claude}`);
 
     const uploader = createUploader({
       mode: inputs.upload,
