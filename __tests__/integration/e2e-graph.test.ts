@@ -77,7 +77,8 @@ describe('examples/map-reduce.yml against the stand-in', () => {
     report.prompt += '\n@answer # Report\n';
     inputs.prompts = stringify(items);
 
-    run = await runAction(dir, inputs);
+    // Outside GitHub Actions the artifacts are zips in artifacts-dir.
+    run = await runAction(dir, { ...inputs, upload: 'per-agent' });
     byId = Object.fromEntries((JSON.parse(run.outputs.results ?? '[]') as AgentResult[]).map((r) => [r.id, r]));
   });
 
@@ -96,6 +97,13 @@ describe('examples/map-reduce.yml against the stand-in', () => {
       expect(Date.parse(report.startedAt)).toBeGreaterThanOrEqual(Date.parse(reviewer.finishedAt));
       const answer = path.join(report.outputDir, 'workspace', '.agent-inputs', `plan.${f}`, 'answer.md');
       expect(fs.readFileSync(answer, 'utf8')).toBe(`${f}: no findings`);
+    }
+  });
+
+  it("uploads the added agents' artifacts as it does the matrix's", () => {
+    for (const id of Object.keys(byId)) {
+      expect(byId[id]?.artifactName).toBe(`agent-${id}`);
+      expect(fs.existsSync(path.join(dir, 'agent-artifacts', `agent-${id}.zip`)), id).toBe(true);
     }
   });
 

@@ -98,8 +98,8 @@ export function classify(end: AttemptEnd): Verdict {
 
 /**
  * Why an answer given a JSON Schema does not count: no structured output, or one that does not match. The CLI
- * reports structured output only once it matched, but the check is repeated here, so that what lands in
- * structured.json matches whatever CLI version ran.
+ * reports structured output only once it matched; the check is repeated here so that an agent whose output does
+ * not match fails whatever CLI version ran (its output is still kept in structured.json, to see what it gave).
  */
 export function structuredProblem(schema: string, output: unknown, rejection: string | undefined): string | undefined {
   if (output === undefined) {

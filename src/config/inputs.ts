@@ -93,9 +93,9 @@ export function getInputs(): Inputs {
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));
   const specs = source ? (problems.check(() => parseMatrix(source, defaults)) ?? []) : [];
-  if (specs.length > inputs.maxAgents) {
+  if (source && specs.length > inputs.maxAgents) {
     problems.add(
-      `Input '${source?.input}' has ${specs.length} agents, more than input 'max-agents' (${inputs.maxAgents}); raise 'max-agents' or give fewer agents`,
+      `Input '${source.input}' has ${specs.length} agents, more than input 'max-agents' (${inputs.maxAgents}); raise 'max-agents' or give fewer agents`,
     );
   }
   problems.throwIfAny();
