@@ -387,7 +387,7 @@ async function runAction(
         upload: 'none',
         'max-parallel': mode === 'sequential' ? '1' : '',
         // The default (100) would refuse a larger --n.
-        'max-agents': String(Math.max(prompts.length, 1)),
+        'max-agents': String(prompts.length),
       },
       env: {
         ...BASE_ENV,
