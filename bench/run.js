@@ -386,6 +386,8 @@ async function runAction(
         'claude-path': claude,
         upload: 'none',
         'max-parallel': mode === 'sequential' ? '1' : '',
+        // The default (100) would refuse a larger --n.
+        'max-agents': String(prompts.length),
       },
       env: {
         ...BASE_ENV,

@@ -9,6 +9,7 @@ import { plannedArtifactNames, validateArtifactNames } from './artifacts/names.j
 import { createUploader } from './artifacts/upload.js';
 import { ACTION_SLUG } from './config/action-interface.js';
 import { getInputs } from './config/inputs.js';
+import { readPlan } from './config/plan.js';
 import { showAgentLog } from './report/log.js';
 import { failureMessage } from './report/outcome.js';
 import { writeJobSummary, writeOutputs } from './report/outputs.js';
@@ -51,11 +52,14 @@ export async function run(): Promise<void> {
     );
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
     const runDir = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-`));
-    const maxParallel = inputs.maxParallel ?? defaultMaxParallel(specs.length, os.totalmem());
-    if (maxParallel < specs.length && inputs.maxParallel === undefined) {
+    // Planners add agents as the run goes, up to max-agents: room for them too, memory allowing.
+    const planned = specs.some((s) => s.spawn) ? inputs.maxAgents : specs.length;
+    const maxParallel = inputs.maxParallel ?? defaultMaxParallel(planned, os.totalmem());
+    if (maxParallel < planned && inputs.maxParallel === undefined) {
       core.info(`max-parallel is not set: ${maxParallel} at once, as many as this runner's memory holds`);
     }
-    core.info(`${specs.length} agents, ${Math.min(maxParallel, specs.length)} at once, in ${runDir}, with ${claude}`);
+    const more = planned > specs.length ? ` (planners may add more, up to ${planned} in all)` : '';
+    core.info(`${specs.length} agents${more}, ${Math.min(maxParallel, planned)} at once, in ${runDir}, with ${claude}`);
 
     const uploader = createUploader({
       mode: inputs.upload,
@@ -75,7 +79,17 @@ export async function run(): Promise<void> {
     };
     const cpuBefore = childrenCpuMs();
     const finished = await core.group('Agents', () =>
-      runAgents(specs, { maxParallel, ctx, onFinished: (r) => uploader.agentFinished(r.id, r.outputDir) }),
+      runAgents(specs, {
+        maxParallel,
+        ctx,
+        onFinished: (r) => uploader.agentFinished(r.id, r.outputDir),
+        plan(planner, folder, taken) {
+          const added = readPlan({ ...inputs, planner, folder, taken });
+          const ids = [...taken, ...added.map((s) => s.id)];
+          validateArtifactNames(plannedArtifactNames(inputs.upload, inputs.artifactPrefix, ids));
+          return added;
+        },
+      }),
     );
     const uploads = await core.group('Uploads', () =>
       settle(uploader.finish(), controller.signal, () => cancelledAt + CANCEL_DEADLINE_MS - Date.now()),

@@ -34,6 +34,12 @@ export interface AgentSpec {
   needs?: string[];
   /** `always`: start once the needs have finished, whatever their status; else only after they succeeded. */
   runIf?: 'success' | 'always';
+  /** A planner: after it succeeds, the `agents.yml` (or `agents.json`) it left adds agents to the run. */
+  spawn?: boolean;
+  /** A JSON Schema, as compact JSON text, that the agent's structured output must match (`--json-schema`). */
+  jsonSchema?: string;
+  /** The planner whose file added this agent. */
+  addedBy?: string;
 }
 
 /** What the action reports for one agent (the `results` output, one entry each). */
@@ -60,4 +66,10 @@ export interface AgentResult {
   artifactUrl?: string;
   /** Why the artifact did not land, when it did not. */
   uploadWarning?: string;
+  /** The structured output, for an agent given a JSON Schema; structured.json holds the same. */
+  structured?: unknown;
+  /** The agents it needed, as its spec said. */
+  needs?: string[];
+  /** The planner that added it to the run. */
+  addedBy?: string;
 }

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { AgentSpec } from '../types.js';
+import type { AgentResult, AgentSpec } from '../types.js';
 import { readSlice } from '../util/files.js';
 import { classify, type Verdict } from './classify.js';
 import { claudeArgs } from './cli-args.js';
 import type { AgentContext, AgentPaths } from './context.js';
 import { agentEnv } from './env.js';
 import { EventReader } from './events.js';
+import { placeInputs } from './inputs.js';
 import { spawnGroup } from './process.js';
 
 /**
@@ -26,6 +27,8 @@ export interface AttemptReport {
   sessionId: string | null;
   /** The whole final answer ('' without one); result.md holds the same. */
   answer: string;
+  /** The structured output, for an agent given a JSON Schema; structured.json holds the same. */
+  structured?: unknown;
 }
 
 export interface AttemptOutcome {
@@ -38,8 +41,16 @@ export interface AttemptOutcome {
   startupMs: number;
 }
 
-/** One run of the CLI: waits for a start slot, spawns it, follows its output, and judges how it ended. */
-export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: AgentPaths): Promise<AttemptOutcome> {
+/**
+ * One run of the CLI: waits for a start slot, spawns it, follows its output, and judges how it ended. `needed`
+ * are the results of the agents it needs, whose output it finds in its working folder.
+ */
+export async function runAttempt(
+  spec: AgentSpec,
+  ctx: AgentContext,
+  paths: AgentPaths,
+  needed: readonly AgentResult[] = [],
+): Promise<AttemptOutcome> {
   let started!: () => void;
   const startedUp = new Promise<void>((resolve) => (started = resolve));
   if (ctx.startGate) {
@@ -61,6 +72,7 @@ export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: Agen
   }
   fs.mkdirSync(paths.workspace, { recursive: true });
   fs.mkdirSync(paths.configDir, { recursive: true });
+  if (needed.length) placeInputs(paths.workspace, needed);
   const events = fs.createWriteStream(path.join(paths.outputDir, 'events.jsonl'));
   const reader = new EventReader();
   let lingerTimer: NodeJS.Timeout | undefined;
@@ -120,16 +132,23 @@ export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: Agen
     timeoutMinutes: spec.timeoutMinutes,
     sawAssistant: reader.sawAssistant,
     stderrTail: readSlice(path.join(paths.outputDir, 'stderr.log'), 4096, 'end'),
+    jsonSchema: spec.jsonSchema,
+    structuredRejection: reader.structuredRejection,
   });
   if (reader.result) {
     fs.writeFileSync(path.join(paths.outputDir, 'result.json'), `${JSON.stringify(reader.result, null, 2)}\n`);
     fs.writeFileSync(path.join(paths.outputDir, 'result.md'), reader.result.result ?? '');
+  }
+  const structured = reader.result?.structured_output;
+  if (structured !== undefined) {
+    fs.writeFileSync(path.join(paths.outputDir, 'structured.json'), `${JSON.stringify(structured, null, 2)}\n`);
   }
   const report = {
     turns: reader.result?.num_turns ?? null,
     costUsd: reader.result?.total_cost_usd ?? null,
     sessionId: reader.result?.session_id ?? reader.sessionId ?? null,
     answer: reader.result?.result ?? '',
+    ...(structured !== undefined && { structured }),
   };
   return { verdict, report, exitCode, spawnedAt, startupMs: startupMs ?? Date.now() - spawnedAt.getTime() };
 }

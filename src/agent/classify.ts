@@ -1,4 +1,5 @@
 import type { AgentStatus } from '../types.js';
+import { compileJsonSchema } from '../util/json-schema.js';
 import type { ResultEvent } from './events.js';
 
 /** How one run of the CLI ended. */
@@ -14,6 +15,10 @@ export interface AttemptEnd {
   sawAssistant: boolean;
   /** The last bytes of stderr, for the error message and a retry-after hint. */
   stderrTail: string;
+  /** The JSON Schema the agent's structured output must match, when it was given one. */
+  jsonSchema?: string;
+  /** The CLI's last refusal of a structured output that did not match the schema. */
+  structuredRejection?: string;
 }
 
 export interface Verdict {
@@ -53,6 +58,10 @@ export function classify(end: AttemptEnd): Verdict {
   const r = end.result;
   const exitedCleanly = end.exitCode === 0 || end.stoppedAfterResult;
   if (exitedCleanly && r && r.subtype === 'success' && r.is_error === false) {
+    const problem = end.jsonSchema
+      ? structuredProblem(end.jsonSchema, r.structured_output, end.structuredRejection)
+      : undefined;
+    if (problem) return { status: 'failure', error: problem, transient: false };
     return { status: 'success', error: null, transient: false };
   }
   if (end.timedOut) {
@@ -85,4 +94,19 @@ export function classify(end: AttemptEnd): Verdict {
     error: `exited ${end.exitCode} without a result${said ? `: ${said}` : ''}`,
     transient: false,
   };
+}
+
+/**
+ * Why an answer given a JSON Schema does not count: no structured output, or one that does not match. The CLI
+ * reports structured output only once it matched; the check is repeated here so that an agent whose output does
+ * not match fails whatever CLI version ran (its output is still kept in structured.json, to see what it gave).
+ */
+export function structuredProblem(schema: string, output: unknown, rejection: string | undefined): string | undefined {
+  if (output === undefined) {
+    return rejection
+      ? `no structured output: the model's last try did not match the json-schema (${firstLine(rejection)})`
+      : 'no structured output: the model never called the StructuredOutput tool that the json-schema asks for';
+  }
+  const mismatch = compileJsonSchema(JSON.parse(schema)).check(output);
+  return mismatch ? `structured output does not match the json-schema: ${firstLine(mismatch)}` : undefined;
 }

@@ -10,5 +10,6 @@ export function claudeArgs(spec: AgentSpec): string[] {
   if (spec.allowedTools.length) args.push('--allowedTools', spec.allowedTools.join(','));
   if (spec.disallowedTools.length) args.push('--disallowedTools', spec.disallowedTools.join(','));
   if (spec.appendSystemPrompt) args.push('--append-system-prompt', spec.appendSystemPrompt);
+  if (spec.jsonSchema) args.push('--json-schema', spec.jsonSchema);
   return [...args, ...spec.claudeArgs];
 }

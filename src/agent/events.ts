@@ -12,7 +12,15 @@ export interface ResultEvent {
   api_error?: string;
   terminal_reason?: string;
   errors?: string[];
+  /** With `--json-schema`: what the model passed to the StructuredOutput tool, once the CLI accepted it. */
+  structured_output?: unknown;
 }
+
+/**
+ * How the CLI answers a StructuredOutput call that does not match the schema (a tool result with is_error). Only
+ * used to say why an agent ended without structured output; if the wording changes, the reason is just shorter.
+ */
+const SCHEMA_MISMATCH = 'Output does not match required schema';
 
 /** A line longer than this is logged to disk but not parsed: the action's memory stays flat. */
 const MAX_LINE = 16 * 1024 * 1024;
@@ -25,6 +33,8 @@ export class EventReader {
   result: ResultEvent | undefined;
   sawAssistant = false;
   sessionId: string | undefined;
+  /** The CLI's last refusal of a structured output that did not match the schema. */
+  structuredRejection: string | undefined;
   private partial: Buffer[] = [];
   private partialLength = 0;
   private overflow = false;
@@ -61,8 +71,18 @@ export class EventReader {
     this.partialLength = 0;
     this.overflow = false;
     // Most lines are tool traffic; only parse the few kinds that matter.
-    if (line.length === 0 || (!line.includes('"type":"result"') && !line.includes('"type":"assistant"'))) return;
-    let event: { type?: string; session_id?: string; message?: { model?: string } };
+    const rejection = line.includes(SCHEMA_MISMATCH);
+    if (
+      line.length === 0 ||
+      (!line.includes('"type":"result"') && !line.includes('"type":"assistant"') && !rejection)
+    ) {
+      return;
+    }
+    let event: {
+      type?: string;
+      session_id?: string;
+      message?: { model?: string; content?: { type?: string; content?: unknown; is_error?: boolean }[] };
+    };
     try {
       event = JSON.parse(line.toString('utf8'));
     } catch {
@@ -70,6 +90,13 @@ export class EventReader {
     }
     if (typeof event.session_id === 'string') this.sessionId = event.session_id;
     if (event.type === 'result') this.result = event as ResultEvent;
+    if (rejection && event.type === 'user' && Array.isArray(event.message?.content)) {
+      for (const block of event.message.content) {
+        if (block.type === 'tool_result' && block.is_error && typeof block.content === 'string') {
+          if (block.content.startsWith(SCHEMA_MISMATCH)) this.structuredRejection = block.content;
+        }
+      }
+    }
     // The CLI reports API errors as assistant messages from a "<synthetic>" model.
     if (event.type === 'assistant' && event.message?.model !== '<synthetic>') this.sawAssistant = true;
   }

@@ -36,15 +36,35 @@ export function buildResult(spec: AgentSpec, outputDir: string, run: AgentRun): 
     error: verdict.error,
     attempts: run.attempts,
     answer: report.answer.length > ANSWER_EXCERPT ? `${report.answer.slice(0, ANSWER_EXCERPT)}…` : report.answer,
+    ...(report.structured !== undefined && { structured: report.structured }),
+    ...(spec.needs?.length && { needs: spec.needs }),
+    ...(spec.addedBy !== undefined && { addedBy: spec.addedBy }),
   };
 }
 
 /** The result of an agent that never started: cancelled with the run, or skipped for `skipped`. */
 export function notStarted(spec: AgentSpec, outputDir: string, skipped?: string): AgentResult {
+  return unstarted(
+    spec,
+    outputDir,
+    skipped === undefined ? finalVerdict(undefined, true) : { status: 'skipped', error: skipped, transient: false },
+  );
+}
+
+/** The result of an agent that failed before its CLI could start, for `error`. */
+export function refused(spec: AgentSpec, outputDir: string, error: string): AgentResult {
+  return unstarted(spec, outputDir, { status: 'failure', error, transient: false });
+}
+
+/** The same result, failed for `error` after the fact: a planner whose plan could not be used. */
+export function failedAfter(result: AgentResult, error: string): AgentResult {
+  return { ...result, status: 'failure', error };
+}
+
+function unstarted(spec: AgentSpec, outputDir: string, verdict: Verdict): AgentResult {
   const now = new Date();
   return buildResult(spec, outputDir, {
-    verdict:
-      skipped === undefined ? finalVerdict(undefined, true) : { status: 'skipped', error: skipped, transient: false },
+    verdict,
     report: NOTHING_REPORTED,
     exitCode: null,
     startedAt: now,

@@ -5,21 +5,40 @@ import type { AgentResult, AgentSpec } from '../types.js';
 import { runAttempt, type AttemptOutcome } from './attempt.js';
 import { finalVerdict } from './classify.js';
 import { agentPaths, type AgentContext, type AgentPaths } from './context.js';
-import { buildResult } from './result.js';
+import { composePrompt } from './inputs.js';
+import { buildResult, refused } from './result.js';
 
 /** The longest pause between attempts, whatever a retry-after asks for: the job's clock is running. */
 const MAX_WAIT_MS = 120_000;
 
-/** Runs one agent to its end, starting it again after transient failures. Never throws. */
-export async function runAgent(spec: AgentSpec, ctx: AgentContext): Promise<AgentResult> {
+/**
+ * Runs one agent to its end, starting it again after transient failures. Never throws. `needed` are the results of
+ * the agents it needs (and of those their planners added): their output is put in its working folder and named
+ * before its prompt.
+ */
+export async function runAgent(
+  spec: AgentSpec,
+  ctx: AgentContext,
+  needed: readonly AgentResult[] = [],
+): Promise<AgentResult> {
   const paths = agentPaths(ctx.runDir, spec.id);
+  if (spec.needs?.length) {
+    let composed: ReturnType<typeof composePrompt>;
+    try {
+      composed = composePrompt(spec, needed);
+    } catch (err) {
+      composed = { error: `its prompt could not be put together: ${(err as Error).message}` };
+    }
+    if ('error' in composed) return refused(spec, paths.outputDir, composed.error);
+    spec = { ...spec, prompt: composed.prompt, promptFile: undefined };
+  }
   let started: Date | undefined;
   let attempts = 0;
   let startupMs = 0;
   let outcome: AttemptOutcome;
   for (;;) {
     attempts++;
-    outcome = await runAttempt(spec, ctx, paths);
+    outcome = await runAttempt(spec, ctx, paths, needed);
     started ??= outcome.spawnedAt;
     startupMs += outcome.startupMs;
     const last = attempts > ctx.retries || !outcome.verdict?.transient || ctx.signal.aborted;
@@ -47,7 +66,7 @@ export async function runAgent(spec: AgentSpec, ctx: AgentContext): Promise<Agen
 function keepAttempt(paths: AgentPaths, attempt: number): void {
   const dir = path.join(paths.outputDir, `attempt-${attempt}`);
   fs.mkdirSync(dir, { recursive: true });
-  for (const name of ['workspace', 'events.jsonl', 'stderr.log', 'result.json', 'result.md']) {
+  for (const name of ['workspace', 'events.jsonl', 'stderr.log', 'result.json', 'result.md', 'structured.json']) {
     const from = path.join(paths.outputDir, name);
     if (fs.existsSync(from)) fs.renameSync(from, path.join(dir, name));
   }

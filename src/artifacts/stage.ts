@@ -4,7 +4,13 @@ import path from 'node:path';
 import { looksBinary, redactFile } from '../util/redact.js';
 
 /** The agent's log files that are uploaded, at the top of its folder and of each `attempt-N/` folder. */
-export const LOG_FILES: readonly string[] = ['result.md', 'result.json', 'events.jsonl', 'stderr.log'];
+export const LOG_FILES: readonly string[] = [
+  'result.md',
+  'result.json',
+  'events.jsonl',
+  'stderr.log',
+  'structured.json',
+];
 const ATTEMPT_DIR = /^attempt-\d+$/;
 /** Characters the artifact service refuses in a file path (one such file would fail the whole upload). */
 const BAD_PATH_CHARS = /[":<>|*?\r\n]/;

@@ -26,6 +26,8 @@ export const INPUT_DEFAULTS = {
   'artifact-prefix': 'agent',
   'retention-days': '',
   'artifacts-dir': './agent-artifacts',
+  'json-schema': '',
+  'max-agents': '100',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

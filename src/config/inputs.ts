@@ -5,7 +5,8 @@ import type { AgentSpec, Credentials, FailOn, UploadMode } from '../types.js';
 import { InputError, Problems } from '../util/errors.js';
 import { workspaceDir } from '../util/runner.js';
 import { FAIL_ON_VALUES, INPUT_DEFAULTS, PERMISSION_MODES, UPLOAD_MODES, type InputName } from './action-interface.js';
-import { parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
+import { readJsonSchema } from './json-schema.js';
+import { MAX_AGENTS, parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
 import { integerIn, oneOf, positiveInteger, positiveMinutes, splitArgs, splitTools } from './values.js';
 
 export interface Inputs {
@@ -24,6 +25,10 @@ export interface Inputs {
   artifactPrefix: string;
   retentionDays?: number;
   artifactsDir: string;
+  /** What every agent gets unless its item says otherwise; a planner's agents get the same. */
+  defaults: AgentDefaults;
+  /** The most agents in the run, those planners add included. */
+  maxAgents: number;
 }
 
 /**
@@ -67,6 +72,7 @@ export function getInputs(): Inputs {
     appendSystemPrompt: readInput('append-system-prompt', false) || undefined,
     claudeArgs: optional('claude-args', splitArgs) ?? [],
     timeoutMinutes: optional('timeout-minutes', positiveMinutes) ?? Number(INPUT_DEFAULTS['timeout-minutes']),
+    jsonSchema: optional('json-schema', (v, w) => readJsonSchema(v, workspace, w)),
   };
   const inputs = {
     workspace,
@@ -81,10 +87,17 @@ export function getInputs(): Inputs {
     artifactPrefix: readInput('artifact-prefix'),
     retentionDays: optional('retention-days', (v, w) => integerIn(v, 1, 90, w)),
     artifactsDir: path.resolve(workspace, readInput('artifacts-dir')),
+    defaults,
+    maxAgents: optional('max-agents', (v, w) => integerIn(v, 1, MAX_AGENTS, w)) ?? Number(INPUT_DEFAULTS['max-agents']),
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));
   const specs = source ? (problems.check(() => parseMatrix(source, defaults)) ?? []) : [];
+  if (source && specs.length > inputs.maxAgents) {
+    problems.add(
+      `Input '${source.input}' has ${specs.length} agents, more than input 'max-agents' (${inputs.maxAgents}); raise 'max-agents' or give fewer agents`,
+    );
+  }
   problems.throwIfAny();
   return { ...inputs, specs };
 }

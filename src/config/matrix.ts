@@ -1,10 +1,13 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { AgentSpec } from '../types.js';
 import { InputError, Problems } from '../util/errors.js';
+import { findPlaceholders } from '../util/placeholders.js';
 import { nearest } from '../util/suggest.js';
-import { describe, isRecord, positiveInteger, positiveMinutes, text, toolList } from './values.js';
+import { checkGraph } from './graph.js';
+import { readJsonSchema } from './json-schema.js';
+import { describe, isRecord, oneOf, positiveInteger, positiveMinutes, text, toolList } from './values.js';
+import { resolveWorkspaceFile } from './workspace-file.js';
 
 /** What every agent gets unless its matrix item says otherwise. */
 export type AgentDefaults = Omit<AgentSpec, 'index' | 'id' | 'prompt' | 'promptFile'>;
@@ -27,6 +30,10 @@ export const ITEM_KEYS = [
   'max-turns',
   'append-system-prompt',
   'timeout-minutes',
+  'needs',
+  'run-if',
+  'spawn',
+  'json-schema',
 ] as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -38,70 +45,81 @@ export const MAX_AGENTS = 1000;
  * input, the item and the key, and what was expected.
  */
 export function parseMatrix(source: MatrixSource, defaults: AgentDefaults): AgentSpec[] {
-  const items = readList(source);
+  return parseAgents(`Input '${source.input}'`, source.text, source.workspace, defaults);
+}
+
+/**
+ * `parseMatrix` for any list of agents, named `name` in every error: the matrix, or a planner's file. Besides
+ * each item, checks the graph the items' `needs` make: every need names an item, none names its own item, and
+ * there is no cycle.
+ */
+export function parseAgents(name: string, text: string, workspace: string, defaults: AgentDefaults): AgentSpec[] {
+  const items = readList(name, text);
   const problems = new Problems();
   const specs: AgentSpec[] = [];
+  const nodes: { index: number; id: string; needs: string[] }[] = [];
   const seen = new Map<string, number>();
   items.forEach((item, index) => {
-    const { id, spec } = parseItem(item, index, source, defaults, problems);
+    const { id, needs, spec } = parseItem(item, index, name, workspace, defaults, problems);
     if (spec) specs.push(spec);
+    nodes.push({ index, id, needs });
     const other = seen.get(id);
     if (other === undefined) seen.set(id, index);
-    else {
-      problems.add(
-        `Input '${source.input}': item ${index} has id "${id}", already used by item ${other}; ids must be unique`,
-      );
-    }
+    else problems.add(`${name}: item ${index} has id "${id}", already used by item ${other}; ids must be unique`);
   });
+  for (const message of checkGraph(nodes)) problems.add(`${name}${message}`);
   problems.throwIfAny();
   return specs;
 }
 
 /** The document as a list of items; a document that is not one is a single problem, reported at once. */
-function readList(source: MatrixSource): unknown[] {
-  const { input } = source;
-  const doc = parseDocument(source.text, { prettyErrors: true });
+function readList(name: string, text: string): unknown[] {
+  const doc = parseDocument(text, { prettyErrors: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const pos = yamlError.linePos?.[0];
     const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-    throw new InputError(`Input '${input}' is not valid YAML${where}: ${yamlError.message.split('\n')[0]}`);
+    throw new InputError(`${name} is not valid YAML${where}: ${yamlError.message.split('\n')[0]}`);
   }
   let value: unknown;
   try {
     // The alias limit defuses "billion laughs" documents.
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new InputError(`Input '${input}' could not be read: ${(err as Error).message}`);
+    throw new InputError(`${name} could not be read: ${(err as Error).message}`);
   }
   if (!Array.isArray(value)) {
-    throw new InputError(`Input '${input}' must be a YAML or JSON list of prompts, got ${describe(value)}`);
+    throw new InputError(`${name} must be a YAML or JSON list of prompts, got ${describe(value)}`);
   }
-  if (value.length === 0) throw new InputError(`Input '${input}' is an empty list; give at least one prompt`);
+  if (value.length === 0) throw new InputError(`${name} is an empty list; give at least one prompt`);
   if (value.length > MAX_AGENTS) {
-    throw new InputError(`Input '${input}' has ${value.length} items; at most ${MAX_AGENTS} agents run in one step`);
+    throw new InputError(`${name} has ${value.length} items; at most ${MAX_AGENTS} agents run in one step`);
   }
   return value;
 }
 
-/** One item's id and, when it has no problems (each added to `problems`), its spec. */
+/**
+ * One item's id, its needs (read even when the item has other problems, so the graph check sees every edge) and,
+ * when it has no problems (each added to `problems`), its spec.
+ */
 function parseItem(
   item: unknown,
   index: number,
-  source: MatrixSource,
+  name: string,
+  workspace: string,
   defaults: AgentDefaults,
   problems: Problems,
-): { id: string; spec?: AgentSpec } {
-  const at = (id?: string) => `Input '${source.input}': item ${index}${id ? ` (id "${id}")` : ''}`;
+): { id: string; needs: string[]; spec?: AgentSpec } {
+  const at = (id?: string) => `${name}: item ${index}${id ? ` (id "${id}")` : ''}`;
   const generated = `agent-${index + 1}`;
   if (typeof item === 'string') {
-    if (item.trim()) return { id: generated, spec: { ...defaults, index, id: generated, prompt: item } };
+    if (item.trim()) return { id: generated, needs: [], spec: { ...defaults, index, id: generated, prompt: item } };
     problems.add(`${at()} is an empty prompt`);
-    return { id: generated };
+    return { id: generated, needs: [] };
   }
   if (!isRecord(item)) {
     problems.add(`${at()} must be a prompt string or a mapping with 'prompt', got ${describe(item)}`);
-    return { id: generated };
+    return { id: generated, needs: [] };
   }
   const before = problems.messages.length;
   const id = problems.check(() => itemId(item, generated, at())) ?? generated;
@@ -116,7 +134,7 @@ function parseItem(
   }
 
   const spec: AgentSpec = { ...defaults, index, id };
-  problems.check(() => readPrompt(item, spec, source.workspace, here));
+  problems.check(() => readPrompt(item, spec, workspace, here));
   const read = <K extends keyof AgentSpec>(
     key: string,
     field: K,
@@ -132,7 +150,48 @@ function parseItem(
   read('max-turns', 'maxTurns', positiveInteger);
   read('append-system-prompt', 'appendSystemPrompt', text);
   read('timeout-minutes', 'timeoutMinutes', positiveMinutes);
-  return problems.messages.length === before ? { id, spec } : { id };
+  read('needs', 'needs', idList);
+  read('run-if', 'runIf', (v, w) => oneOf(String(v), ['success', 'always'] as const, w));
+  read('spawn', 'spawn', flag);
+  read('json-schema', 'jsonSchema', (v, w) => readJsonSchema(v, workspace, w));
+  problems.check(() => checkPlaceholders(spec, here));
+  const needs = spec.needs ?? [];
+  return problems.messages.length === before ? { id, needs, spec } : { id, needs };
+}
+
+/** `needs`: one id or a list of them; repeats are dropped. */
+function idList(value: unknown, what: string): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  const ids = list.map((v) => {
+    if ((typeof v !== 'string' && typeof v !== 'number') || !String(v).trim()) {
+      throw new InputError(`${what} must be an id or a list of ids, got ${describe(v)}`);
+    }
+    return String(v).trim();
+  });
+  if (ids.length === 0) throw new InputError(`${what} is an empty list; leave it out or name an id`);
+  return [...new Set(ids)];
+}
+
+function flag(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') throw new InputError(`${what} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+/**
+ * A `{{ needs.<id>.answer }}` placeholder must name one of the item's needs, or an agent a needed planner adds
+ * (`<planner>.<id>`), which is only known once the planner has run.
+ */
+function checkPlaceholders(spec: AgentSpec, here: string): void {
+  const prompt = spec.promptFile ? fs.readFileSync(spec.promptFile, 'utf8') : (spec.prompt ?? '');
+  const needs = spec.needs ?? [];
+  const unknown = findPlaceholders(prompt).filter((p) => !needs.some((n) => p.id === n || p.id.startsWith(`${n}.`)));
+  if (unknown.length === 0) return;
+  const first = unknown[0]!;
+  throw new InputError(
+    `${here}: the prompt's placeholder ${JSON.stringify(first.text)} names "${first.id}", which is not in its 'needs'` +
+      `${needs.length ? ` (${needs.join(', ')})` : ''}; add "${first.id}" to 'needs'` +
+      (unknown.length > 1 ? ` (and likewise for ${unknown.length - 1} more placeholders)` : ''),
+  );
 }
 
 function itemId(item: Record<string, unknown>, generated: string, at: string): string {
@@ -160,27 +219,8 @@ function readPrompt(item: Record<string, unknown>, spec: AgentSpec, workspace: s
     if (!item.prompt.trim()) throw new InputError(`${here}: 'prompt' is empty`);
     spec.prompt = item.prompt;
   } else if (item['prompt-file'] !== undefined) {
-    spec.promptFile = resolvePromptFile(String(item['prompt-file']), workspace, here);
+    spec.promptFile = resolveWorkspaceFile(String(item['prompt-file']), workspace, `${here}: 'prompt-file'`);
   } else {
     throw new InputError(`${here}: needs a 'prompt' or a 'prompt-file'`);
   }
-}
-
-function resolvePromptFile(file: string, workspace: string, here: string): string {
-  if (!file.trim()) throw new InputError(`${here}: 'prompt-file' is empty`);
-  const root = fs.realpathSync(workspace);
-  const full = path.resolve(root, file);
-  let real: string;
-  try {
-    real = fs.realpathSync(full);
-  } catch {
-    throw new InputError(`${here}: 'prompt-file' ${JSON.stringify(file)} does not exist (looked in ${root})`);
-  }
-  // Checked after resolving links, so neither "../" nor a symlink reads a file outside the workspace.
-  const inside = path.relative(root, real);
-  if (inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) {
-    throw new InputError(`${here}: 'prompt-file' ${JSON.stringify(file)} lies outside the workspace ${root}`);
-  }
-  if (!fs.statSync(real).isFile()) throw new InputError(`${here}: 'prompt-file' ${JSON.stringify(file)} is not a file`);
-  return real;
 }

@@ -1,5 +1,6 @@
 import type { AgentResult, AgentStatus } from '../types.js';
 import { formatCost, formatDuration } from '../util/format.js';
+import { criticalPath, flowchart, hasGraph } from './graph.js';
 import { escapeCell } from './markdown.js';
 import type { RunStats } from './stats.js';
 
@@ -37,8 +38,34 @@ function gantt(results: readonly AgentResult[]): string[] {
   return lines;
 }
 
+/** Most agents of the critical path named in the summary. */
+const PATH_SHOWN = 8;
+
+/**
+ * When agents waited for others: the critical path beside the wall time, the speedup the graph allows at most,
+ * and the graph itself.
+ */
+function graph(results: readonly AgentResult[], stats: RunStats): { totals: string; lines: string[] } {
+  if (!hasGraph(results)) return { totals: '', lines: [] };
+  const path = criticalPath(results);
+  const shown = path.ids.length > PATH_SHOWN ? [...path.ids.slice(0, PATH_SHOWN - 1), '…', path.ids.at(-1)!] : path.ids;
+  const bound = path.ms > 0 ? stats.sequentialEstimateMs / path.ms : 0;
+  return {
+    totals: ` · critical path ${formatDuration(path.ms)} (${shown.map((id) => (id === '…' ? id : `\`${id}\``)).join(' → ')})`,
+    lines: [
+      '',
+      `> The agents wait for one another, so no schedule could end sooner than the critical path, the longest ` +
+        `chain of durations through the graph: it allows a speedup of at most ${bound.toFixed(2)}× ` +
+        `(one after another ÷ critical path), however many run at once.`,
+      '',
+      ...flowchart(results, path.ids),
+    ],
+  };
+}
+
 /** The job summary, as Markdown; always under SUMMARY_BUDGET bytes. */
 export function renderSummary(results: readonly AgentResult[], stats: RunStats): string {
+  const deps = graph(results, stats);
   const head = [
     `## Claude agents: ${stats.succeeded} of ${stats.agents} succeeded`,
     '',
@@ -48,7 +75,7 @@ export function renderSummary(results: readonly AgentResult[], stats: RunStats):
   const totals = [
     '',
     `**${stats.agents} agents**: ${stats.succeeded} succeeded, ${stats.failed} failed · ` +
-      `wall time ${formatDuration(stats.wallTimeMs)} · sum of durations ${formatDuration(stats.sumDurationMs)} · ` +
+      `wall time ${formatDuration(stats.wallTimeMs)}${deps.totals} · sum of durations ${formatDuration(stats.sumDurationMs)} · ` +
       `one after another ≈ ${formatDuration(stats.sequentialEstimateMs)} · ` +
       `speedup ${stats.speedup.toFixed(2)}× · efficiency ${(stats.efficiency * 100).toFixed(0)}% ` +
       `(of ${stats.parallelism} at once) · total cost ${formatCost(stats.totalCostUsd)}`,
@@ -57,6 +84,7 @@ export function renderSummary(results: readonly AgentResult[], stats: RunStats):
       'runner wait on each other’s CPU while they start up, which stretches every duration; so the estimate ' +
       'takes each agent’s time after its start-up as measured, and its start-up as no more than the CPU time ' +
       'the agents actually used. Without contention it is the plain sum of durations.',
+    ...deps.lines,
     '',
     ...gantt(results),
     '',

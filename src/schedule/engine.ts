@@ -17,8 +17,11 @@ export interface ScheduleOptions {
   maxParallel: number;
   /** Once aborted, no agent starts; those not started are cancelled. */
   signal: AbortSignal;
-  /** Runs one agent to its end. Must not throw. */
-  run: (spec: AgentSpec) => Promise<JobOutcome>;
+  /**
+   * Runs one agent to its end. Must not throw. `needed` holds the results of the agents it needs, each followed by
+   * those it added, in the order of its `needs`.
+   */
+  run: (spec: AgentSpec, needed: AgentResult[]) => Promise<JobOutcome>;
   /** The result of an agent that will not start. */
   notRun: (spec: AgentSpec, why: NotRun) => AgentResult;
   /** How many may be in flight now (adaptive concurrency); read before every start, kept in 1..maxParallel. */
@@ -75,7 +78,8 @@ export async function schedule(specs: readonly AgentSpec[], o: ScheduleOptions):
     waiting.delete(spec.id);
     running++;
     o.onEvent?.({ kind: 'started', spec });
-    void o.run(spec).then(({ result, added: more = [] }) => {
+    const needed = [...new Set((spec.needs ?? []).flatMap(members))].map((id) => results.get(id)!);
+    void o.run(spec, needed).then(({ result, added: more = [] }) => {
       if (more.length) {
         order.push(...more);
         for (const s of more) waiting.add(s.id);

@@ -286,3 +286,38 @@ describe('isTransientStatus', () => {
     expect(isTransientStatus(undefined)).toBe(false);
   });
 });
+
+describe('classify: structured output', () => {
+  const schema = JSON.stringify({ type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] });
+
+  it('is a success when the structured output matches the schema', () => {
+    const result = { ...success, structured_output: { n: 3 } };
+    expect(classify(end({ result, jsonSchema: schema }))).toEqual({ status: 'success', error: null, transient: false });
+  });
+
+  it('fails an answer without structured output, saying whether the model tried', () => {
+    expect(classify(end({ jsonSchema: schema }))).toEqual({
+      status: 'failure',
+      error: 'no structured output: the model never called the StructuredOutput tool that the json-schema asks for',
+      transient: false,
+    });
+    const rejection = "Output does not match required schema: root: must have required property 'n'";
+    expect(classify(end({ jsonSchema: schema, structuredRejection: rejection })).error).toBe(
+      `no structured output: the model's last try did not match the json-schema (${rejection})`,
+    );
+  });
+
+  it('fails a structured output that does not match, whatever the CLI let through', () => {
+    const result = { ...success, structured_output: { n: 'three' } };
+    expect(classify(end({ result, jsonSchema: schema }))).toEqual({
+      status: 'failure',
+      error: 'structured output does not match the json-schema: output/n must be integer',
+      transient: false,
+    });
+  });
+
+  it('judges a failed run as before, schema or not', () => {
+    const verdict = classify(end({ exitCode: 1, result: undefined, jsonSchema: schema, stderrTail: 'boom' }));
+    expect(verdict.error).toBe('exited 1 without a result: boom');
+  });
+});

@@ -94,4 +94,10 @@ describe('claudeArgs', () => {
     claudeArgs(s);
     expect(s).toEqual(before);
   });
+
+  it('passes a JSON Schema as one argument of --json-schema, before the extra arguments', () => {
+    const args = claudeArgs(spec({ jsonSchema: '{"type":"object"}', claudeArgs: ['--debug'] }));
+    expect(flag(args, '--json-schema')).toBe('{"type":"object"}');
+    expect(args.at(-1)).toBe('--debug');
+  });
 });

@@ -190,3 +190,19 @@ describe('EventReader', () => {
     expect(reader.result).toEqual(result);
   });
 });
+
+describe('EventReader: structured output', () => {
+  it("keeps the result's structured output and the CLI's last refusal of one", () => {
+    const refusal = (text: string) => ({
+      type: 'user',
+      message: { role: 'user', content: [{ type: 'tool_result', content: text, is_error: true, tool_use_id: 't' }] },
+    });
+    const first = "Output does not match required schema: root: must have required property 'a'";
+    const last = "Output does not match required schema: root: must have required property 'b'";
+    const reader = read(jsonl(init, refusal(first), refusal('some other tool error'), refusal(last), result));
+    expect(reader.structuredRejection).toBe(last);
+    const structured = read(jsonl({ ...result, structured_output: { a: 1 } }));
+    expect(structured.result?.structured_output).toEqual({ a: 1 });
+    expect(structured.structuredRejection).toBeUndefined();
+  });
+});

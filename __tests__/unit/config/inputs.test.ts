@@ -79,6 +79,8 @@ describe('getInputs', () => {
       artifactPrefix: 'agent',
       retentionDays: undefined,
       artifactsDir: path.join(workspace, 'agent-artifacts'),
+      defaults,
+      maxAgents: 100,
     });
   });
 
@@ -313,5 +315,29 @@ describe('getInputs', () => {
   it('refuses a prompts-file that is a folder', () => {
     setInputs({ 'prompts-file': 'ci' });
     expect(refuse('prompts-file').message).toContain('EISDIR');
+  });
+
+  it('gives every agent the json-schema input, unless its item has its own', () => {
+    setInputs({
+      prompts: '- a\n- {prompt: b, json-schema: {type: string}}',
+      'json-schema': '{ "type": "object" }',
+    });
+    expect(getInputs().specs.map((s) => s.jsonSchema)).toEqual(['{"type":"object"}', '{"type":"string"}']);
+  });
+
+  it('refuses a json-schema that is not a valid JSON Schema, before anything starts', () => {
+    setInputs({ prompts: '- a', 'json-schema': '{"type": "objekt"}' });
+    expect(refuse('json-schema').message).toMatch(/^Input 'json-schema' is not a valid JSON Schema/);
+  });
+
+  it('reads max-agents, and refuses a matrix larger than it', () => {
+    setInputs({ prompts: '- a\n- b', 'max-agents': '2' });
+    expect(getInputs().maxAgents).toBe(2);
+    setInputs({ prompts: '- a\n- b\n- c', 'max-agents': '2' });
+    expect(refuse('max-agents').message).toBe(
+      `Input 'prompts' has 3 agents, more than input 'max-agents' (2); raise 'max-agents' or give fewer agents`,
+    );
+    setInputs({ prompts: '- a', 'max-agents': '0' });
+    expect(refuse('max-agents').message).toMatch(/must be a whole number from 1 to 1000/);
   });
 });

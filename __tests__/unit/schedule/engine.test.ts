@@ -283,3 +283,24 @@ describe('schedule: limits and stops', () => {
     expect(events).toEqual(['started a', 'finished a', 'started b', 'finished b']);
   });
 });
+
+describe('schedule: what an agent is handed', () => {
+  it("hands run the results it waited for: each need in order, a planner's added agents after it", async () => {
+    const seen = new Map<string, string[]>();
+    const added: Record<string, AgentSpec[]> = { plan: [spec('plan.w1'), spec('plan.w2')] };
+    await schedule([spec('plan'), spec('solo'), spec('synth', { needs: ['solo', 'plan'], runIf: 'always' })], {
+      maxParallel: 10,
+      signal: new AbortController().signal,
+      run: async (s, needed) => {
+        seen.set(
+          s.id,
+          needed.map((r) => `${r.id}:${r.status}`),
+        );
+        return { result: result(s.id, s.id === 'plan.w2' ? 'failure' : 'success'), added: added[s.id] };
+      },
+      notRun: (s) => result(s.id, 'skipped'),
+    });
+    expect(seen.get('plan')).toEqual([]);
+    expect(seen.get('synth')).toEqual(['solo:success', 'plan:success', 'plan.w1:success', 'plan.w2:failure']);
+  });
+});
