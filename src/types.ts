@@ -61,3 +61,9 @@ export interface AgentResult {
   /** Why the artifact did not land, when it did not. */
   uploadWarning?: string;
 }
+
+/** One shard of a matrix split over several jobs: shard `index` (from 1) of `count`. */
+export interface ShardRef {
+  index: number;
+  count: number;
+}

@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ShardRef } from '../types.js';
+import { SHARD_FILES, readShard, type ShardData, type ShardManifest } from './manifest.js';
+
+/** Writes a shard's artifact files into `dir` (`resultsJson` and `summary` already redacted); their paths. */
+export function writeShardFiles(dir: string, manifest: ShardManifest, resultsJson: string, summary: string): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const contents: [string, string][] = [
+    [SHARD_FILES.manifest, JSON.stringify(manifest)],
+    [SHARD_FILES.results, resultsJson],
+    [SHARD_FILES.summary, summary],
+  ];
+  return contents.map(([name, text]) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  });
+}
+
+/** Reads the shard artifact `name`, downloaded or unpacked into `dir` (see `readShard` for the checks). */
+export function readShardFolder(name: string, shard: ShardRef, dir: string): ShardData {
+  const read = (file: string) => {
+    try {
+      return fs.readFileSync(path.join(dir, file), 'utf8');
+    } catch (err) {
+      throw new Error(`Shard artifact ${name} has no ${file} (${(err as NodeJS.ErrnoException).code ?? err})`);
+    }
+  };
+  return readShard(name, shard, read(SHARD_FILES.manifest), read(SHARD_FILES.results));
+}
