@@ -26,6 +26,7 @@ say() { printf '\n--- %s\n' "$*"; }
 build_act() {
   say "building act $act_version from source (with scripts/act/artifact-server.patch) into $act"
   local started=$SECONDS src work
+  command -v go >/dev/null || { echo "Go is needed to build act once (https://go.dev/doc/install)" >&2; exit 1; }
   src=$(go mod download -json "github.com/nektos/act@$act_version" | node -e \
     'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).Dir))')
   work=$(mktemp -d)
