@@ -54,7 +54,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-node __tests__/act/serve-model.js 1000 >"$work/model.out" &
+node __tests__/act/serve-model.js 3000 >"$work/model.out" &
 model_pid=$!
 for _ in $(seq 50); do [ -s "$work/model.out" ] && break; sleep 0.1; done
 model_url=$(head -n1 "$work/model.out")
