@@ -25,7 +25,7 @@ import { defaultMaxParallel } from './schedule/capacity.js';
 import { runAgents } from './schedule/scheduler.js';
 import { agentsOfShard } from './shard/assign.js';
 import { writeShardFiles } from './shard/files.js';
-import { buildManifest } from './shard/manifest.js';
+import { SHARD_FILES, buildManifest } from './shard/manifest.js';
 import type { AgentResult, ShardRef } from './types.js';
 import { limiter } from './util/limit.js';
 import { childrenCpuMs } from './util/proc-stat.js';
@@ -127,7 +127,6 @@ export async function run(): Promise<void> {
           results,
           stats,
           summary,
-          runDir,
           resultsFile,
           secrets,
           stepStartedAt,
@@ -151,7 +150,6 @@ interface ShardStep {
   results: AgentResult[];
   stats: RunStats;
   summary: string;
-  runDir: string;
   resultsFile: string;
   secrets: string[];
   stepStartedAt: Date;
@@ -172,9 +170,12 @@ async function uploadShard(shard: ShardRef, step: ShardStep): Promise<string | u
   }
   const matrixIndex = new Map(inputs.specs.map((s) => [s.id, s.index]));
   const manifest = buildManifest(shard, matrixIndex, results, step.stats, step.stepStartedAt, new Date());
-  const root = path.join(step.runDir, 'shard');
-  const resultsJson = fs.readFileSync(step.resultsFile, 'utf8');
-  const files = writeShardFiles(root, manifest, resultsJson, redactText(step.summary, secrets));
+  // Not in the run folder, where an agent could have the same name.
+  const root = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-shard-`));
+  const files = writeShardFiles(root, manifest, {
+    [SHARD_FILES.results]: fs.readFileSync(step.resultsFile, 'utf8'),
+    [SHARD_FILES.summary]: redactText(step.summary, secrets),
+  });
   const outcome = await uploadFiles(name, root, files, {
     retentionDays: inputs.retentionDays,
     artifactsDir: inputs.artifactsDir,

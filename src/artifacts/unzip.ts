@@ -6,9 +6,9 @@ import zlib from 'node:zlib';
 const MAX_ZIP_BYTES = 256 * 1024 * 1024;
 
 /**
- * Unpacks the files at the top of the zip `file` into `dir` (the only ones artifacts the action writes for
- * itself have), as the artifact client unpacks a download. Reads what `writeZip` and the artifact client
- * write: stored or deflated entries, no zip64. Entries in folders are left out.
+ * Unpacks the files at the top of the zip `file` into `dir`, as the artifact client unpacks a download; entries
+ * in folders are left out (a shard artifact has none). Reads what `writeZip` writes: stored or deflated
+ * entries, no zip64. Returns the paths written.
  */
 export async function unpackZip(file: string, dir: string): Promise<string[]> {
   const { size } = await fsp.stat(file);

@@ -3,14 +3,13 @@ import path from 'node:path';
 import type { ShardRef } from '../types.js';
 import { SHARD_FILES, readShard, type ShardData, type ShardManifest } from './manifest.js';
 
-/** Writes a shard's artifact files into `dir` (`resultsJson` and `summary` already redacted); their paths. */
-export function writeShardFiles(dir: string, manifest: ShardManifest, resultsJson: string, summary: string): string[] {
+/**
+ * Writes a shard's artifact into `dir`: shard.json, and each of `texts` by file name (results.json, summary.md,
+ * and any other file the shard hands on, such as its report), already redacted. Returns the paths written.
+ */
+export function writeShardFiles(dir: string, manifest: ShardManifest, texts: Record<string, string>): string[] {
   fs.mkdirSync(dir, { recursive: true });
-  const contents: [string, string][] = [
-    [SHARD_FILES.manifest, JSON.stringify(manifest)],
-    [SHARD_FILES.results, resultsJson],
-    [SHARD_FILES.summary, summary],
-  ];
+  const contents: [string, string][] = [[SHARD_FILES.manifest, JSON.stringify(manifest)], ...Object.entries(texts)];
   return contents.map(([name, text]) => {
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);

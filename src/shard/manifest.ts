@@ -109,12 +109,21 @@ const isTime = (v: unknown): v is string => typeof v === 'string' && Number.isFi
 const orNull = (v: unknown, check: (v: unknown) => boolean) => v === null || check(v);
 const isString = (v: unknown) => typeof v === 'string';
 
+const STAT_FIELDS: readonly (keyof RunStats)[] = [
+  'agents',
+  'succeeded',
+  'failed',
+  'wallTimeMs',
+  'sumDurationMs',
+  'sequentialEstimateMs',
+  'speedup',
+  'efficiency',
+  'parallelism',
+  'totalCostUsd',
+];
+
 function isStats(v: unknown): v is RunStats {
-  if (!v || typeof v !== 'object') return false;
-  const s = v as Record<string, unknown>;
-  const numbers: (keyof RunStats)[] = ['agents', 'succeeded', 'failed', 'wallTimeMs', 'sumDurationMs'];
-  numbers.push('sequentialEstimateMs', 'speedup', 'efficiency', 'parallelism', 'totalCostUsd');
-  return numbers.every((k) => isNumber(s[k]));
+  return !!v && typeof v === 'object' && STAT_FIELDS.every((k) => isNumber((v as Record<string, unknown>)[k]));
 }
 
 /** What is wrong with an entry of results.json, for the fields the summary and the outputs use. */
