@@ -18,6 +18,7 @@ import { checkTargets, renderMarkdown, summarize } from './report.js';
 import { estimateSequential } from '../src/report/stats.js';
 import { TICKS_PER_SECOND, parseStat } from '../src/util/proc-stat.js';
 import { TreeSampler, waitForQuiet } from './sampler.js';
+import { benchAggregate, parseAggregateSpec } from './aggregate.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROBE = pathToFileURL(path.join(HERE, 'probe.js')).href;
@@ -40,6 +41,8 @@ const HELP = `Usage: npm run bench -- [options]
   --max-other-load P  a run during which other processes used more than P% of the machine is run again (default 10)
   --redo-noisy K    at most K times (default 2; 0 when CI is set); the discarded runs stay in results.json
   --keep            keep the scratch folders of every run
+  --aggregate AxS   instead of the above: A agents over S shards with the fake CLI (answering at once), then
+                    the aggregate action over their artifacts-dir, timed with its peak memory (aggregate.json)
   --help            this text
 
 Exits non-zero when any agent failed.`;
@@ -60,6 +63,7 @@ const { values: opt } = parseArgs({
     'max-other-load': { type: 'string' },
     'redo-noisy': { type: 'string' },
     keep: { type: 'boolean' },
+    aggregate: { type: 'string' },
     help: { type: 'boolean' },
   },
 });
@@ -654,6 +658,16 @@ function machine() {
 }
 
 async function main() {
+  if (opt.aggregate !== undefined) {
+    const spec = parseAggregateSpec(opt.aggregate);
+    if (!spec) {
+      console.error(`--aggregate takes AGENTSxSHARDS (up to 1000 agents, 256 shards), got ${opt.aggregate}`);
+      process.exit(2);
+    }
+    const measured = await benchAggregate(spec, outDir);
+    if (!measured.ok) process.exitCode = 1;
+    return;
+  }
   if (process.platform !== 'linux' || !fs.existsSync('/proc/self/stat')) {
     console.error('The benchmark samples /proc: it runs on Linux only.');
     process.exit(2);

@@ -5,22 +5,33 @@ import * as core from '@actions/core';
 import { knownSecrets } from './agent/env.js';
 import { resolveClaude } from './agent/find-cli.js';
 import { withUploads } from './artifacts/merge.js';
-import { plannedArtifactNames, validateArtifactNames } from './artifacts/names.js';
-import { createUploader } from './artifacts/upload.js';
+import { artifactsOfEarlierSteps, recordArtifacts } from './artifacts/ledger.js';
+import {
+  checkArtifactBudget,
+  plannedArtifactNames,
+  shardArtifactName,
+  uploadedArtifactNames,
+  validateArtifactNames,
+} from './artifacts/names.js';
+import { createUploader, uploadFiles } from './artifacts/upload.js';
 import { ACTION_SLUG } from './config/action-interface.js';
-import { getInputs } from './config/inputs.js';
+import { getInputs, type Inputs } from './config/inputs.js';
 import { readPlan } from './config/plan.js';
 import { showAgentLog } from './report/log.js';
 import { failureMessage } from './report/outcome.js';
 import { writeJobSummary, writeOutputs } from './report/outputs.js';
-import { computeStats } from './report/stats.js';
+import { computeStats, type RunStats } from './report/stats.js';
 import { renderSummary } from './report/summary.js';
 import { defaultMaxParallel } from './schedule/capacity.js';
 import { runAgents } from './schedule/scheduler.js';
+import { agentsOfShard } from './shard/assign.js';
+import { writeShardFiles } from './shard/files.js';
+import { SHARD_FILES, buildManifest } from './shard/manifest.js';
+import type { AgentResult, ShardRef } from './types.js';
 import { limiter } from './util/limit.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { redactText } from './util/redact.js';
-import { runnerTemp } from './util/runner.js';
+import { hasArtifactService, jobTemp, runnerTemp } from './util/runner.js';
 
 /** The runner sends SIGINT, then SIGTERM 7.5 s later, when a run is cancelled. */
 const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -29,6 +40,7 @@ const CANCEL_DEADLINE_MS = 5500;
 
 /** The action: inputs, agents, uploads, then the log, outputs and summary. Every error ends in one place. */
 export async function run(): Promise<void> {
+  const stepStartedAt = new Date();
   let secrets: string[] = [];
   const controller = new AbortController();
   let cancelledAt = 0;
@@ -42,14 +54,32 @@ export async function run(): Promise<void> {
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
-    const { specs } = inputs;
+    const { shard } = inputs;
+    const specs = shard ? agentsOfShard(inputs.specs, shard) : inputs.specs;
     validateArtifactNames(
       plannedArtifactNames(
         inputs.upload,
         inputs.artifactPrefix,
-        specs.map((s) => s.id),
+        inputs.specs.map((s) => s.id),
+        shard?.count,
       ),
     );
+    const toUpload = uploadedArtifactNames(
+      inputs.upload,
+      inputs.artifactPrefix,
+      specs.map((s) => s.id),
+      shard,
+    );
+    if (hasArtifactService()) {
+      checkArtifactBudget(toUpload.length, artifactsOfEarlierSteps(jobTemp()).length);
+      recordArtifacts(jobTemp(), toUpload);
+    }
+    if (shard) {
+      const ids = specs.map((s) => s.id).join(', ') || 'none';
+      core.info(
+        `Shard ${shard.index} of ${shard.count}: ${specs.length} of the matrix's ${inputs.specs.length} agents (${ids})`,
+      );
+    }
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
     const runDir = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-`));
     // Planners add agents as the run goes, up to max-agents: room for them too, memory allowing.
@@ -67,6 +97,7 @@ export async function run(): Promise<void> {
       retentionDays: inputs.retentionDays,
       artifactsDir: inputs.artifactsDir,
       secrets,
+      shard,
     });
     const ctx = {
       claude,
@@ -86,7 +117,7 @@ export async function run(): Promise<void> {
         plan(planner, folder, taken) {
           const added = readPlan({ ...inputs, planner, folder, taken });
           const ids = [...taken, ...added.map((s) => s.id)];
-          validateArtifactNames(plannedArtifactNames(inputs.upload, inputs.artifactPrefix, ids));
+          validateArtifactNames(plannedArtifactNames(inputs.upload, inputs.artifactPrefix, ids, shard?.count));
           return added;
         },
       }),
@@ -101,9 +132,22 @@ export async function run(): Promise<void> {
     const cpuAfter = childrenCpuMs();
     const agentsCpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
     const stats = computeStats(results, maxParallel, agentsCpu);
-    writeOutputs(results, stats, runDir, secrets);
-    if (inputs.summary) await writeJobSummary(renderSummary(results, stats), secrets);
-    const failure = failureMessage(inputs.failOn, results);
+    const resultsFile = writeOutputs(results, stats, runDir, secrets);
+    const summary = renderSummary(results, stats);
+    if (inputs.summary) await writeJobSummary(summary, secrets);
+    const shardFailure = shard
+      ? await uploadShard(shard, {
+          inputs,
+          results,
+          stats,
+          summary,
+          resultsFile,
+          secrets,
+          stepStartedAt,
+          cancelled: () => controller.signal.aborted,
+        })
+      : undefined;
+    const failure = [failureMessage(inputs.failOn, results), shardFailure].filter(Boolean).join('\n');
     if (failure) core.setFailed(failure);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -113,6 +157,46 @@ export async function run(): Promise<void> {
   }
   // Uploads abandoned at the cancel deadline would keep the process alive past the runner's SIGKILL.
   if (controller.signal.aborted) process.exit(process.exitCode ?? 1);
+}
+
+interface ShardStep {
+  inputs: Inputs;
+  results: AgentResult[];
+  stats: RunStats;
+  summary: string;
+  resultsFile: string;
+  secrets: string[];
+  stepStartedAt: Date;
+  cancelled: () => boolean;
+}
+
+/**
+ * Uploads the shard's artifact for the aggregate step (see SHARD_FILES): whatever `upload` says, since it is the
+ * shard's result. Returns why the step fails when it could not be uploaded. Skipped once the run is cancelled:
+ * the cancel budget is spent by then, and a cancelled run has no aggregate step to read it.
+ */
+async function uploadShard(shard: ShardRef, step: ShardStep): Promise<string | undefined> {
+  const { inputs, results, secrets } = step;
+  const name = shardArtifactName(inputs.artifactPrefix, shard);
+  if (step.cancelled()) {
+    core.warning(`Cancelled: shard artifact ${name} was not uploaded.`);
+    return undefined;
+  }
+  const matrixIndex = new Map(inputs.specs.map((s) => [s.id, s.index]));
+  const manifest = buildManifest(shard, matrixIndex, results, step.stats, step.stepStartedAt, new Date());
+  // Not in the run folder, where an agent could have the same name.
+  const root = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-shard-`));
+  const files = writeShardFiles(root, manifest, {
+    [SHARD_FILES.results]: fs.readFileSync(step.resultsFile, 'utf8'),
+    [SHARD_FILES.summary]: redactText(step.summary, secrets),
+  });
+  const outcome = await uploadFiles(name, root, files, {
+    retentionDays: inputs.retentionDays,
+    artifactsDir: inputs.artifactsDir,
+    secrets,
+  });
+  if (!outcome.warning) return undefined;
+  return `Shard artifact ${name} was not uploaded, so the aggregate step will miss shard ${shard.index}: ${outcome.warning}`;
 }
 
 /**

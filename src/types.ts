@@ -73,3 +73,9 @@ export interface AgentResult {
   /** The planner that added it to the run. */
   addedBy?: string;
 }
+
+/** One shard of a matrix split over several jobs: shard `index` (from 1) of `count`. */
+export interface ShardRef {
+  index: number;
+  count: number;
+}

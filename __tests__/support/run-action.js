@@ -11,22 +11,28 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const LOCAL_CLAUDE = path.join(ROOT, 'node_modules', '.bin', 'claude');
 
 /**
- * The INPUT_* variables for `inputs`, over the defaults that action.yml declares.
+ * The INPUT_* variables for `inputs`, over the defaults that the action's action.yml declares.
  * @param {Record<string, string>} inputs
+ * @param {string} [action] the action's folder, relative to the repository: '.' or 'aggregate'
  * @returns {Record<string, string>}
  */
-export function inputEnv(inputs) {
-  const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+export function inputEnv(inputs, action = '.') {
+  const manifest = readManifest(action);
   const env = {};
-  for (const [name, spec] of Object.entries(action.inputs)) {
+  for (const [name, spec] of Object.entries(manifest.inputs)) {
     // Expressions such as ${{ github.token }} only mean something on a runner.
     const fallback = String(spec.default ?? '').includes('${{') ? '' : String(spec.default ?? '');
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(inputs[name] ?? fallback);
   }
   for (const name of Object.keys(inputs)) {
-    if (!(name in action.inputs)) throw new Error(`action.yml has no input named ${name}`);
+    if (!(name in manifest.inputs)) throw new Error(`${action}/action.yml has no input named ${name}`);
   }
   return env;
+}
+
+/** @param {string} action */
+function readManifest(action) {
+  return parse(fs.readFileSync(path.join(ROOT, action, 'action.yml'), 'utf8'));
 }
 
 /**
@@ -48,22 +54,24 @@ export function parseOutputs(text) {
 }
 
 /**
- * Starts `node dist/index.js` in `dir` (which becomes the workspace and holds the runner's files).
+ * Starts the action's entry as its action.yml names it (`node dist/index.js` for '.', the main action) in `dir`
+ * (which becomes the workspace and holds the runner's files).
  * Returns the child and a promise of { code, signal, stdout, outputs, summary } when it ends.
  * @param {{ dir: string, inputs: Record<string, string>, env?: Record<string, string | undefined>,
- *   node?: string, onLine?: (line: string) => void }} options
+ *   node?: string, onLine?: (line: string) => void, action?: string }} options
  */
-export function startAction({ dir, inputs, env = {}, node = process.execPath, onLine }) {
+export function startAction({ dir, inputs, env = {}, node = process.execPath, onLine, action = '.' }) {
   fs.mkdirSync(path.join(dir, 'runner-temp'), { recursive: true });
   const outputFile = path.join(dir, 'github-output');
   const summaryFile = path.join(dir, 'step-summary.md');
   fs.writeFileSync(outputFile, '');
   fs.writeFileSync(summaryFile, '');
-  const child = spawn(node, [path.join(ROOT, 'dist', 'index.js')], {
+  const entry = path.join(ROOT, action, readManifest(action).runs.main);
+  const child = spawn(node, [entry], {
     cwd: dir,
     env: {
       ...process.env,
-      ...inputEnv(inputs),
+      ...inputEnv(inputs, action),
       GITHUB_WORKSPACE: dir,
       GITHUB_OUTPUT: outputFile,
       GITHUB_STEP_SUMMARY: summaryFile,

@@ -15,6 +15,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   schedule: ['types', 'util', 'agent', 'workspace'],
   report: ['types', 'util', 'config'],
   publish: ['types', 'util', 'config', 'report'],
+  // Shards: the pure deal of agents to shards, and the shard artifact's format and merge, which builds on the
+  // report's numbers. Both entries use it.
+  shard: ['types', 'util', 'config', 'report'],
+  // The aggregate action's entry (aggregate/index.ts, aggregate/main.ts): on top like main.ts, beside it. It
+  // starts at the report stage, so it runs no agents; publish is where its pull-request comment will come from.
+  aggregate: ['types', 'util', 'config', 'agent', 'artifacts', 'report', 'shard', 'publish'],
 };
 
 const SRC = path.join(ROOT, 'src');
@@ -90,5 +96,15 @@ describe('the layout of src/', () => {
   it('only index.ts calls run(), and index.ts does nothing else', () => {
     const index = fs.readFileSync(path.join(SRC, 'index.ts'), 'utf8').trim();
     expect(index).toBe("import { run } from './main.js';\n\nvoid run();");
+  });
+
+  it('gives the aggregate action an entry like the main one, that nothing else imports', () => {
+    const index = fs.readFileSync(path.join(SRC, 'aggregate', 'index.ts'), 'utf8').trim();
+    expect(index).toBe("import { run } from './main.js';\n\nvoid run();");
+    const importers = [...graph].filter(
+      ([file, imports]) =>
+        !file.startsWith(`aggregate${path.sep}`) && imports.some((t) => t.startsWith(`aggregate${path.sep}`)),
+    );
+    expect(importers.map(([file]) => file)).toEqual([]);
   });
 });

@@ -12,6 +12,11 @@ import {
   PERMISSION_MODES,
   UPLOAD_MODES,
 } from '../../src/config/action-interface.js';
+import {
+  AGGREGATE_ACTION_NAME,
+  AGGREGATE_INPUT_DEFAULTS,
+  AGGREGATE_SLUG,
+} from '../../src/config/aggregate-interface.js';
 import { ROOT } from '../support/run-action.js';
 
 // action.yml, the code and the docs say the same things: the same inputs with the same defaults, the same
@@ -21,6 +26,7 @@ interface ActionYml {
   name: string;
   inputs: Record<string, { description: string; default?: unknown }>;
   outputs: Record<string, { description: string }>;
+  runs: { using: string; main: string };
 }
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 const action = parse(read('action.yml')) as ActionYml;
@@ -147,5 +153,71 @@ describe('one name everywhere', () => {
     expect(action.name).toBe(ACTION_NAME);
     expect(read('README.md').split('\n')[0]).toBe(`# ${ACTION_NAME}`);
     expect(read('src/main.ts')).toContain('`${ACTION_SLUG}-`');
+  });
+});
+
+// The aggregate action (aggregate/action.yml) is held to the same discipline: its own inputs, the main action's
+// outputs, and its own reference tables in docs/sharding.md.
+describe('aggregate/action.yml, the code and docs/sharding.md', () => {
+  const aggregate = parse(read('aggregate/action.yml')) as ActionYml;
+  const SHARDING = 'docs/sharding.md';
+  const text = read(SHARDING);
+  const resultsFields = (description: string) =>
+    (/\(([^)]*)\)/.exec(description)?.[1] ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .sort();
+
+  it('declare the same inputs, with the same defaults', () => {
+    expect(Object.keys(aggregate.inputs).sort()).toEqual(Object.keys(AGGREGATE_INPUT_DEFAULTS).sort());
+    for (const [name, spec] of Object.entries(aggregate.inputs)) {
+      expect(String(spec.default ?? ''), `default of ${name}`).toBe(
+        AGGREGATE_INPUT_DEFAULTS[name as keyof typeof AGGREGATE_INPUT_DEFAULTS],
+      );
+    }
+  });
+
+  it('read every declared input, only through readAggregateInput', () => {
+    const inputs = read('src/config/aggregate-inputs.ts');
+    const unread = Object.keys(aggregate.inputs).filter((name) => !inputs.includes(`readAggregateInput('${name}')`));
+    expect(unread).toEqual([]);
+    expect(inputs).not.toMatch(/core\.getInput\(/);
+  });
+
+  it('declare the main action’s outputs, with the same fields of results', () => {
+    expect(Object.keys(aggregate.outputs).sort()).toEqual([...OUTPUT_NAMES].sort());
+    expect(resultsFields(aggregate.outputs.results!.description)).toEqual(interfaceFields('AgentResult').sort());
+  });
+
+  it('enumerate the same fail-on values', () => {
+    expect([...new Set(ticked(aggregate.inputs['fail-on']!.description))].sort()).toEqual([...FAIL_ON_VALUES].sort());
+  });
+
+  it('run the aggregate entry that npm run bundle builds, on the main action’s runtime', () => {
+    expect(aggregate.runs).toEqual({ using: action.runs.using, main: '../dist/aggregate/index.js' });
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.bundle).toContain('ncc build src/aggregate/index.ts -o dist/aggregate');
+    expect(action.runs.main).toBe('dist/index.js');
+  });
+
+  it('have one name, and the run folder is named after it', () => {
+    expect(aggregate.name).toBe(AGGREGATE_ACTION_NAME);
+    expect(AGGREGATE_SLUG).toBe(`${ACTION_SLUG}-aggregate`);
+    expect(read('src/aggregate/main.ts')).toContain('`${AGGREGATE_SLUG}-`');
+  });
+
+  it(`are listed in ${SHARDING}: every input with its default, every output`, () => {
+    const inputRows = tableAfter(text, '## Aggregate inputs');
+    const names = inputRows.map((r) => ticked(r[0] ?? '')[0]);
+    expect([...names].sort()).toEqual(Object.keys(aggregate.inputs).sort());
+    for (const row of inputRows) {
+      const name = ticked(row[0]!)[0]!;
+      const shown = ticked(row[1] ?? '')[0];
+      const actual = String(aggregate.inputs[name]!.default ?? '');
+      if (shown !== undefined) expect(shown, `default of ${name}`).toBe(actual);
+      else expect(actual, `default of ${name} (the docs show none in backticks)`).toBe('');
+    }
+    const outputs = tableAfter(text, '## Aggregate outputs').flatMap((r) => ticked(r[0] ?? ''));
+    expect(outputs.sort()).toEqual(Object.keys(aggregate.outputs).sort());
   });
 });

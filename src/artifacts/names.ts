@@ -1,4 +1,4 @@
-import type { UploadMode } from '../types.js';
+import type { ShardRef, UploadMode } from '../types.js';
 import { InputError } from '../util/errors.js';
 
 /** Characters the artifact service refuses in a name. */
@@ -8,19 +8,30 @@ export function artifactName(prefix: string, id: string): string {
   return `${prefix}-${id}`;
 }
 
-/** The one artifact of `upload: combined`. */
-export function combinedArtifactName(prefix: string): string {
-  return artifactName(prefix, 'all');
+/** The one artifact of `upload: combined`; one per shard when the matrix is split over jobs. */
+export function combinedArtifactName(prefix: string, shard?: ShardRef): string {
+  return artifactName(prefix, shard ? `all-${shard.index}-of-${shard.count}` : 'all');
 }
 
 /**
  * The names a run will upload under, to check with `validateArtifactNames` before any agent starts. In
- * combined mode each agent's id also names a folder, so the per-agent names are checked as well.
+ * combined mode each agent's id also names a folder, so the per-agent names are checked as well. `ids` are
+ * those of the whole matrix; split over `shards` jobs, the names of every shard are checked, so that every
+ * shard refuses a clash between two of them.
  */
-export function plannedArtifactNames(mode: UploadMode, prefix: string, ids: readonly string[]): string[] {
-  if (mode === 'none') return [];
+export function plannedArtifactNames(
+  mode: UploadMode,
+  prefix: string,
+  ids: readonly string[],
+  shards?: number,
+): string[] {
+  const each = shards ? Array.from({ length: shards }, (_, k) => ({ index: k + 1, count: shards })) : [];
+  const ofShards = each.map((s) => shardArtifactName(prefix, s));
+  if (mode === 'none') return ofShards;
   const names = ids.map((id) => artifactName(prefix, id));
-  return mode === 'combined' ? [combinedArtifactName(prefix), ...names] : names;
+  if (mode === 'per-agent') return [...names, ...ofShards];
+  const combined = shards ? each.map((s) => combinedArtifactName(prefix, s)) : [combinedArtifactName(prefix)];
+  return [...combined, ...names, ...ofShards];
 }
 
 /** Throws, naming the `artifact-prefix` input and the name, if a name is empty, has a forbidden character or repeats. */
@@ -43,4 +54,56 @@ export function validateArtifactNames(names: readonly string[]): void {
     }
     seen.add(name);
   }
+}
+
+/** The artifact a shard uploads for the aggregate step: its results, summary and timings. */
+export function shardArtifactName(prefix: string, shard: ShardRef): string {
+  return artifactName(prefix, `shard-${shard.index}-of-${shard.count}`);
+}
+
+/** The shard a name of `shardArtifactName(prefix, …)` stands for, or undefined for any other name. */
+export function parseShardArtifactName(prefix: string, name: string): ShardRef | undefined {
+  if (!name.startsWith(`${prefix}-shard-`)) return undefined;
+  const m = /^(\d{1,6})-of-(\d{1,6})$/.exec(name.slice(prefix.length + '-shard-'.length));
+  if (!m) return undefined;
+  const shard = { index: Number(m[1]), count: Number(m[2]) };
+  return shard.index >= 1 && shard.index <= shard.count && name === shardArtifactName(prefix, shard)
+    ? shard
+    : undefined;
+}
+
+/** GitHub accepts at most this many artifacts from one job; uploads past it fail. */
+export const MAX_ARTIFACTS_PER_JOB = 500;
+
+/**
+ * The artifacts one step uploads: an agent's each (per-agent) or one (combined), and its shard's artifact,
+ * which a shard uploads whatever `upload` says.
+ */
+export function uploadedArtifactNames(
+  mode: UploadMode,
+  prefix: string,
+  ids: readonly string[],
+  shard?: ShardRef,
+): string[] {
+  const agents =
+    mode === 'per-agent'
+      ? ids.map((id) => artifactName(prefix, id))
+      : mode === 'combined'
+        ? [combinedArtifactName(prefix, shard)]
+        : [];
+  return shard ? [...agents, shardArtifactName(prefix, shard)] : agents;
+}
+
+/**
+ * Throws before any agent starts when this step's artifacts (`planned`) and those of earlier uses of the action
+ * in the same job (`earlier`) would pass GitHub's limit, which would make uploads fail half-way through the run.
+ */
+export function checkArtifactBudget(planned: number, earlier: number): void {
+  if (planned + earlier <= MAX_ARTIFACTS_PER_JOB) return;
+  const before = earlier ? `, and earlier steps of this job already used the action for ${earlier}` : '';
+  throw new InputError(
+    `This step would upload ${planned} artifacts${before}: GitHub accepts at most ${MAX_ARTIFACTS_PER_JOB} from ` +
+      `one job, so uploads would start failing half-way through the run. Split the matrix over several jobs ` +
+      `with the \`shard\` input (see docs/sharding.md), or set \`upload: combined\` (one artifact for all agents).`,
+  );
 }

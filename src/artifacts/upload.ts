@@ -2,7 +2,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { DefaultArtifactClient } from '@actions/artifact';
-import type { UploadMode } from '../types.js';
+import type { ShardRef, UploadMode } from '../types.js';
 import { limiter } from '../util/limit.js';
 import { redactText, secretPatterns } from '../util/redact.js';
 import { hasArtifactService, runPage, runnerTemp } from '../util/runner.js';
@@ -23,6 +23,8 @@ export interface UploadOptions {
   secrets: string[];
   /** Uploads (per-agent) or stagings (combined) running at once; default 3. */
   concurrency?: number;
+  /** The shard this step runs, when the matrix is split over jobs: each shard's combined artifact has its own name. */
+  shard?: ShardRef;
 }
 
 /** What became of one agent's upload. `warning` is set (and the rest may be missing) when it failed. */
@@ -55,15 +57,12 @@ export function createUploader(opts: UploadOptions): Uploader {
   const run = <T>(task: () => Promise<T>) => task();
   const jobs = new Map<string, Promise<UploadOutcome>>();
   const reported = new Set<string>();
-  const combinedName = combinedArtifactName(opts.prefix);
+  const combinedName = combinedArtifactName(opts.prefix, opts.shard);
   const combinedFiles: string[] = [];
   let combinedRoot: Promise<string> | undefined;
   let finishing: Promise<Map<string, UploadOutcome>> | undefined;
 
-  const fail = (name: string, error: unknown): UploadOutcome => ({
-    artifactName: name,
-    warning: redactText(describeUploadFailure(name, error), opts.secrets),
-  });
+  const fail = (name: string, error: unknown) => failed(name, error, opts.secrets);
 
   async function uploadOne(id: string, outputDir: string): Promise<UploadOutcome> {
     const name = artifactName(opts.prefix, id);
@@ -145,8 +144,34 @@ export function createUploader(opts: UploadOptions): Uploader {
   };
 }
 
+/**
+ * Uploads `files` (under `root`, already redacted) as the one artifact `name`, or writes its zip outside GitHub
+ * Actions. A failure does not throw: it becomes the outcome's `warning`.
+ */
+export async function uploadFiles(
+  name: string,
+  root: string,
+  files: string[],
+  opts: Pick<UploadOptions, 'retentionDays' | 'artifactsDir' | 'secrets'>,
+): Promise<UploadOutcome> {
+  try {
+    return await send(name, root, files, opts);
+  } catch (error) {
+    return failed(name, error, opts.secrets);
+  }
+}
+
+function failed(name: string, error: unknown, secrets: string[]): UploadOutcome {
+  return { artifactName: name, warning: redactText(describeUploadFailure(name, error), secrets) };
+}
+
 /** Uploads staged files with the artifact client, or writes `<artifactsDir>/<name>.zip` outside GitHub Actions. */
-async function send(name: string, root: string, files: string[], opts: UploadOptions): Promise<UploadOutcome> {
+async function send(
+  name: string,
+  root: string,
+  files: string[],
+  opts: Pick<UploadOptions, 'retentionDays' | 'artifactsDir'>,
+): Promise<UploadOutcome> {
   if (files.length === 0) return { artifactName: name, warning: `Nothing to upload for artifact ${name}.` };
   if (!hasArtifactService()) {
     const zip = path.resolve(opts.artifactsDir, `${name}.zip`);

@@ -28,6 +28,7 @@ export const INPUT_DEFAULTS = {
   'artifacts-dir': './agent-artifacts',
   'json-schema': '',
   'max-agents': '100',
+  shard: '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
-import type { AgentSpec, Credentials, FailOn, UploadMode } from '../types.js';
+import type { AgentSpec, Credentials, FailOn, ShardRef, UploadMode } from '../types.js';
 import { InputError, Problems } from '../util/errors.js';
 import { workspaceDir } from '../util/runner.js';
 import { FAIL_ON_VALUES, INPUT_DEFAULTS, PERMISSION_MODES, UPLOAD_MODES, type InputName } from './action-interface.js';
 import { readJsonSchema } from './json-schema.js';
 import { MAX_AGENTS, parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
+import { parseShard } from './shard.js';
 import { integerIn, oneOf, positiveInteger, positiveMinutes, splitArgs, splitTools } from './values.js';
 
 export interface Inputs {
@@ -29,6 +30,8 @@ export interface Inputs {
   defaults: AgentDefaults;
   /** The most agents in the run, those planners add included. */
   maxAgents: number;
+  /** Set when the matrix is split over jobs: this step runs only this shard's agents. */
+  shard?: ShardRef;
 }
 
 /**
@@ -36,8 +39,12 @@ export interface Inputs {
  * local runs and tests may not. Defaults that are expressions (`${{ github.token }}`) mean nothing here.
  */
 export function readInput(name: InputName, trim = true): string {
+  return inputOr(name, INPUT_DEFAULTS[name], trim);
+}
+
+/** `readInput` for an action with its own table of defaults (the aggregate action's). */
+export function inputOr(name: string, fallback: string, trim = true): string {
   const given = core.getInput(name, { trimWhitespace: trim });
-  const fallback: string = INPUT_DEFAULTS[name];
   return given.trim() ? given : fallback.includes('${{') ? '' : fallback;
 }
 
@@ -89,6 +96,7 @@ export function getInputs(): Inputs {
     artifactsDir: path.resolve(workspace, readInput('artifacts-dir')),
     defaults,
     maxAgents: optional('max-agents', (v, w) => integerIn(v, 1, MAX_AGENTS, w)) ?? Number(INPUT_DEFAULTS['max-agents']),
+    shard: optional('shard', parseShard),
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));
@@ -103,7 +111,7 @@ export function getInputs(): Inputs {
 }
 
 /** `true` or `false` in the spellings YAML 1.2 allows, as the runner's own boolean inputs do. */
-function boolean(value: string, what: string): boolean {
+export function boolean(value: string, what: string): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true;
   if (['false', 'False', 'FALSE'].includes(value)) return false;
   throw new InputError(`${what} must be true or false; got ${JSON.stringify(value)}`);

@@ -7,13 +7,13 @@ import { redactText } from '../util/redact.js';
 import { hasStepSummary } from '../util/runner.js';
 import type { RunStats } from './stats.js';
 
-/** Every output of action.yml, written once; `results-file` is `results.json` in the run folder. */
+/** Every output of action.yml, written once; `results-file` is `results.json` in the run folder (returned). */
 export function writeOutputs(
   results: readonly AgentResult[],
   stats: RunStats,
   runDir: string,
   secrets: string[],
-): void {
+): string {
   const json = redactText(JSON.stringify(results), secrets);
   const file = path.join(runDir, 'results.json');
   fs.writeFileSync(file, json);
@@ -28,6 +28,7 @@ export function writeOutputs(
     failed: String(stats.failed),
   };
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  return file;
 }
 
 /** Writes the job summary, or prints it where the runner gave no summary file (local runs). */

@@ -64,3 +64,21 @@ export function computeStats(results: readonly AgentResult[], maxParallel: numbe
     totalCostUsd: results.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
   };
 }
+
+/**
+ * The numbers of one run made of several side by side (a matrix split over jobs, `parts` being each job's own
+ * numbers): counts and cost over all `results`, the wall time from the first start to the last finish on any
+ * runner, and the one-after-another estimate as the sum of the parts' own, since each runner's start-ups are
+ * bounded by the CPU of that runner (see `estimateSequential`). The parallelism is the parts' added up.
+ */
+export function combineStats(results: readonly AgentResult[], parts: readonly RunStats[]): RunStats {
+  const ran = parts.filter((p) => p.agents > 0);
+  const parallelism = Math.max(
+    1,
+    ran.reduce((sum, p) => sum + p.parallelism, 0),
+  );
+  const whole = computeStats(results, parallelism);
+  const sequentialEstimateMs = ran.reduce((sum, p) => sum + p.sequentialEstimateMs, 0);
+  const speedup = whole.wallTimeMs > 0 ? sequentialEstimateMs / whole.wallTimeMs : 0;
+  return { ...whole, sequentialEstimateMs, speedup, efficiency: speedup / parallelism, parallelism };
+}

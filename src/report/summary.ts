@@ -24,17 +24,33 @@ function row(r: AgentResult): string {
   return `| ${name} | ${SYMBOL[r.status]} ${r.status}${tries} | ${formatDuration(r.durationMs)} | ${r.turns ?? '–'} | ${formatCost(r.costUsd)} | ${escapeCell(said)} |`;
 }
 
-function gantt(results: readonly AgentResult[]): string[] {
+function gantt(results: readonly AgentResult[], runners?: readonly RunnerPart[]): string[] {
   const ran = results.filter((r) => r.durationMs > 0);
   if (ran.length === 0) return [];
-  const shown = ran.slice(0, GANTT_MAX);
+  // Across runners, each runner is a section with an equal share of the bars, so every runner shows.
+  const sections = runners?.length
+    ? runners.map((p) => {
+        const ids = new Set(p.ids);
+        return { label: p.label, ran: ran.filter((r) => ids.has(r.id)) };
+      })
+    : [{ label: undefined, ran }];
+  const quota = Math.max(1, Math.floor(GANTT_MAX / sections.length));
   const lines = ['```mermaid', 'gantt', '  title When each agent ran', '  dateFormat x', '  axisFormat %M:%S'];
-  shown.forEach((r, i) => {
-    const tag = r.status === 'success' ? 'done' : 'crit';
-    lines.push(`  ${r.id} :${tag}, a${i}, ${Date.parse(r.startedAt)}, ${Date.parse(r.finishedAt)}`);
-  });
+  let shown = 0;
+  for (const section of sections) {
+    if (section.label !== undefined && section.ran.length) lines.push(`  section ${section.label}`);
+    for (const r of section.ran.slice(0, quota)) {
+      const tag = r.status === 'success' ? 'done' : 'crit';
+      lines.push(`  ${r.id} :${tag}, a${shown++}, ${Date.parse(r.startedAt)}, ${Date.parse(r.finishedAt)}`);
+    }
+  }
   lines.push('```');
-  if (ran.length > shown.length) lines.push('', `_The chart shows the first ${shown.length} of ${ran.length} agents._`);
+  if (ran.length > shown) {
+    const which = runners?.length
+      ? `${shown} of ${ran.length} agents, the first ${quota} of each runner`
+      : `the first ${shown} of ${ran.length} agents`;
+    lines.push('', `_The chart shows ${which}._`);
+  }
   return lines;
 }
 
@@ -63,8 +79,35 @@ function graph(results: readonly AgentResult[], stats: RunStats): { totals: stri
   };
 }
 
-/** The job summary, as Markdown; always under SUMMARY_BUDGET bytes. */
-export function renderSummary(results: readonly AgentResult[], stats: RunStats): string {
+/** One runner's part of a run split over several jobs (shards): its label, its agents and its own numbers. */
+export interface RunnerPart {
+  label: string;
+  ids: readonly string[];
+  stats: RunStats;
+}
+
+function runnersTable(runners: readonly RunnerPart[]): string[] {
+  return [
+    '| Runner | Agents | Succeeded | Wall time | One after another ≈ | Speedup |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...runners.map(
+      ({ label, stats: s }) =>
+        `| ${label} | ${s.agents} | ${s.succeeded} | ${formatDuration(s.wallTimeMs)} | ` +
+        `${formatDuration(s.sequentialEstimateMs)} | ${s.speedup.toFixed(2)}× |`,
+    ),
+    '',
+  ];
+}
+
+/**
+ * The job summary, as Markdown; always under SUMMARY_BUDGET bytes. With `runners` (a run split over several
+ * jobs), it also has a row per runner, and the chart a section per runner.
+ */
+export function renderSummary(
+  results: readonly AgentResult[],
+  stats: RunStats,
+  runners?: readonly RunnerPart[],
+): string {
   const deps = graph(results, stats);
   const head = [
     `## Claude agents: ${stats.succeeded} of ${stats.agents} succeeded`,
@@ -86,7 +129,8 @@ export function renderSummary(results: readonly AgentResult[], stats: RunStats):
       'the agents actually used. Without contention it is the plain sum of durations.',
     ...deps.lines,
     '',
-    ...gantt(results),
+    ...(runners?.length ? runnersTable(runners) : []),
+    ...gantt(results, runners),
     '',
   ];
   const fixed = Buffer.byteLength([...head, ...totals].join('\n'));

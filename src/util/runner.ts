@@ -33,3 +33,8 @@ export function runPage(): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
   return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
 }
+
+/** RUNNER_TEMP only when a runner set it: a folder of this job's own, emptied between jobs. */
+export function jobTemp(): string | undefined {
+  return process.env.RUNNER_TEMP || undefined;
+}

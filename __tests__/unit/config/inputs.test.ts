@@ -341,3 +341,19 @@ describe('getInputs', () => {
     expect(refuse('max-agents').message).toMatch(/must be a whole number from 1 to 1000/);
   });
 });
+
+describe('getInputs: shard', () => {
+  it('reads i/n, and leaves the whole matrix to the step without it', () => {
+    setInputs({ prompts: '- one', shard: '2/3' });
+    expect(getInputs().shard).toEqual({ index: 2, count: 3 });
+    setInputs({ prompts: '- one', shard: '' });
+    expect(getInputs().shard).toBeUndefined();
+  });
+
+  it.each(['0/3', '4/3', 'x'])('refuses %j with the other problems', (shard) => {
+    setInputs({ prompts: '- one', shard, retries: '99' });
+    const error = refuse('shard');
+    expect(error.message).toContain(`Input 'shard' must be i/n`);
+    expect(error.message).toContain(`Input 'retries'`);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeStats, estimateSequential } from '../../../src/report/stats.js';
+import { combineStats, computeStats, estimateSequential } from '../../../src/report/stats.js';
 import type { AgentResult } from '../../../src/types.js';
 
 const T0 = Date.parse('2025-06-01T12:00:00.000Z');
@@ -194,5 +194,29 @@ describe('estimateSequential', () => {
 
   it('is zero for no agents', () => {
     expect(estimateSequential([], 0)).toEqual({ sumDurationMs: 0, startupsMs: 0, sequentialEstimateMs: 0 });
+  });
+});
+
+describe('combineStats', () => {
+  const at = (id: string, startS: number, seconds: number) =>
+    ran(startS * 1000, seconds * 1000, { id, startupMs: 1000, costUsd: 0.5 });
+
+  it('spans every runner, and adds up the parts’ estimates and parallelism', () => {
+    const first = [at('a', 0, 10), at('b', 0, 10)];
+    const second = [at('c', 5, 10)];
+    // The first runner's start-ups were bounded by its CPU (0.5 s for two 1 s start-ups).
+    const parts = [computeStats(first, 2, 500), computeStats(second, 4)];
+    const whole = combineStats([...first, ...second], parts);
+    expect(whole.wallTimeMs).toBe(15_000);
+    expect(whole.sequentialEstimateMs).toBe(parts[0]!.sequentialEstimateMs + parts[1]!.sequentialEstimateMs);
+    expect(whole.sequentialEstimateMs).toBe(18_500 + 10_000);
+    expect(whole.speedup).toBeCloseTo(28_500 / 15_000);
+    expect(whole.parallelism).toBe(3);
+    expect(whole.efficiency).toBeCloseTo(whole.speedup / 3);
+    expect(whole).toMatchObject({ agents: 3, succeeded: 3, failed: 0, sumDurationMs: 30_000, totalCostUsd: 1.5 });
+  });
+
+  it('is zero for no agents', () => {
+    expect(combineStats([], [computeStats([], 1)])).toMatchObject({ agents: 0, wallTimeMs: 0, speedup: 0 });
   });
 });

@@ -297,3 +297,54 @@ describe('renderSummary', () => {
     expect(md).toContain(`_The chart shows the first ${GANTT_MAX} of ${n} agents._`);
   });
 });
+
+describe('renderSummary across runners', () => {
+  const part = (label: string, results: AgentResult[]) => ({
+    label,
+    ids: results.map((r) => r.id),
+    stats: computeStats(results, results.length),
+  });
+
+  it('has a row per runner and a chart section per runner, each agent in its runner’s section', () => {
+    const results = [result(0), result(1), result(2, { status: 'failure', error: 'no' })];
+    const runners = [part('shard 1 of 2', [results[0]!, results[2]!]), part('shard 2 of 2', [results[1]!])];
+    const md = renderSummary(results, computeStats(results, 3), runners);
+    expect(md).toContain('| Runner | Agents | Succeeded | Wall time | One after another ≈ | Speedup |');
+    expect(md).toContain(`| shard 1 of 2 | 2 | 1 | ${formatDuration(7000)} | ${formatDuration(10_000)} | 1.43× |`);
+    expect(md).toContain(`| shard 2 of 2 | 1 | 1 | ${formatDuration(5000)} | ${formatDuration(5000)} | 1.00× |`);
+    const chart = ganttBlock(md);
+    const first = chart.indexOf('  section shard 1 of 2');
+    const second = chart.indexOf('  section shard 2 of 2');
+    expect(first).toBeGreaterThan(0);
+    expect(chart.slice(first + 1, second).map((l) => l.trim().split(' ')[0])).toEqual(['agent-1', 'agent-3']);
+    expect(chart[second + 1]).toMatch(/^ {2}agent-2 :done, a2, /);
+    // The table of agents keeps every agent, in the order given.
+    expect(
+      tableRows(md)
+        .filter((l) => l.startsWith('| `'))
+        .map((l) => l.split('`')[1]),
+    ).toEqual(['agent-1', 'agent-2', 'agent-3']);
+  });
+
+  it('shows every runner in a large chart, an equal share of bars each', () => {
+    const results = Array.from({ length: 500 }, (_, i) => result(i));
+    const runners = Array.from({ length: 10 }, (_, k) =>
+      part(
+        `shard ${k + 1} of 10`,
+        results.filter((_, i) => i % 10 === k),
+      ),
+    );
+    const chart = ganttBlock(renderSummary(results, computeStats(results, 500), runners));
+    expect(chart.filter((l) => l.startsWith('  section '))).toHaveLength(10);
+    expect(chart.filter((l) => / :done, a\d+, /.test(l))).toHaveLength(GANTT_MAX);
+    const md = renderSummary(results, computeStats(results, 500), runners);
+    expect(md).toContain(`_The chart shows ${GANTT_MAX} of 500 agents, the first 10 of each runner._`);
+  });
+
+  it('leaves out the runners table and sections without runners', () => {
+    const results = [result(0)];
+    const md = renderSummary(results, computeStats(results, 1));
+    expect(md).not.toContain('| Runner |');
+    expect(md).not.toContain('section');
+  });
+});

@@ -1,0 +1,83 @@
+import { combineStats, type RunStats } from '../report/stats.js';
+import type { RunnerPart } from '../report/summary.js';
+import type { AgentResult } from '../types.js';
+import type { ShardData } from './manifest.js';
+
+/** The shards of one split, made into one run. */
+export interface MergedRun {
+  /** How many shards the matrix was split into. */
+  count: number;
+  /** The shards (numbered from 1) whose artifact was not found. */
+  missing: number[];
+  /** Every agent of the shards found, in matrix order; agents added at run time after them. */
+  results: AgentResult[];
+  stats: RunStats;
+  runners: RunnerPart[];
+}
+
+/**
+ * Makes the shards of one split into one run, as if it had run on one runner (see `combineStats` for the
+ * numbers). Throws when the shards cannot be of one split: different counts, a shard twice, different
+ * matrices, an agent in two shards.
+ */
+export function mergeShards(shards: readonly ShardData[]): MergedRun {
+  const names = shards.map((s) => s.name).join(', ');
+  const counts = new Set(shards.map((s) => s.manifest.shard.count));
+  if (counts.size !== 1) {
+    throw new Error(
+      `The shard artifacts found are not of one split (${names}): give each split of a matrix its own ` +
+        `artifact-prefix, the same in its shards and in its aggregate step.`,
+    );
+  }
+  const count = [...counts][0]!;
+  const matrices = new Set(shards.map((s) => s.manifest.matrixAgents));
+  if (matrices.size !== 1) {
+    throw new Error(
+      `The shards ran different matrices (${shards.map((s) => `${s.name}: ${s.manifest.matrixAgents} agents`).join(', ')}): ` +
+        `give every shard job the same prompts.`,
+    );
+  }
+  const byIndex = new Map<number, ShardData>();
+  for (const s of shards) {
+    if (byIndex.has(s.manifest.shard.index)) throw new Error(`Shard artifact ${s.name} was found twice.`);
+    byIndex.set(s.manifest.shard.index, s);
+  }
+  const ordered = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
+
+  const owner = new Map<string, string>();
+  const entries: { r: AgentResult; position: number; shard: number; order: number }[] = [];
+  for (const s of ordered) {
+    s.results.forEach((r, order) => {
+      const other = owner.get(r.id);
+      if (other) {
+        throw new Error(
+          `Agent ${r.id} is in two shards, ${other} and ${s.name}: the shards ran different matrices; ` +
+            `give every shard job the same prompts.`,
+        );
+      }
+      owner.set(r.id, s.name);
+      const position = s.manifest.positions[order] ?? Number.POSITIVE_INFINITY;
+      entries.push({ r, position, shard: s.manifest.shard.index, order });
+    });
+  }
+  entries.sort((a, b) => a.position - b.position || a.shard - b.shard || a.order - b.order);
+  const results = entries.map((e) => e.r);
+
+  const missing: number[] = [];
+  for (let i = 1; i <= count; i++) if (!byIndex.has(i)) missing.push(i);
+  const runners = ordered.map((s) => ({
+    label: `shard ${s.manifest.shard.index} of ${count}`,
+    ids: s.results.map((r) => r.id),
+    stats: s.manifest.stats,
+  }));
+  return {
+    count,
+    missing,
+    results,
+    stats: combineStats(
+      results,
+      runners.map((p) => p.stats),
+    ),
+    runners,
+  };
+}
