@@ -5,26 +5,37 @@ import * as core from '@actions/core';
 import { knownSecrets } from './agent/env.js';
 import { resolveClaude } from './agent/find-cli.js';
 import { withUploads } from './artifacts/merge.js';
-import { plannedArtifactNames, validateArtifactNames } from './artifacts/names.js';
-import { createUploader } from './artifacts/upload.js';
+import { plannedArtifactNames, reportArtifactName, validateArtifactNames } from './artifacts/names.js';
+import { createUploader, uploadFile } from './artifacts/upload.js';
 import { ACTION_SLUG } from './config/action-interface.js';
-import { getInputs } from './config/inputs.js';
+import { getInputs, type Inputs } from './config/inputs.js';
+import { checkTrigger } from './publish/actor.js';
+import { createClient } from './publish/client.js';
+import { readEventContext } from './publish/context.js';
+import { openPublisher, planPublishing, progressInterval, type Publisher } from './publish/publisher.js';
+import { readAnswers } from './report/answers.js';
 import { showAgentLog } from './report/log.js';
 import { failureMessage } from './report/outcome.js';
-import { writeJobSummary, writeOutputs } from './report/outputs.js';
+import { writeJobSummary, writeOutput, writeOutputs } from './report/outputs.js';
+import { renderReport, writeReport, type ReportInput } from './report/report-file.js';
 import { computeStats } from './report/stats.js';
 import { renderSummary } from './report/summary.js';
 import { defaultMaxParallel } from './schedule/capacity.js';
 import { runAgents } from './schedule/scheduler.js';
 import { limiter } from './util/limit.js';
 import { childrenCpuMs } from './util/proc-stat.js';
-import { redactText } from './util/redact.js';
-import { runnerTemp } from './util/runner.js';
+import { redactResult, redactText } from './util/redact.js';
+import { runPage, runnerTemp } from './util/runner.js';
 
 /** The runner sends SIGINT, then SIGTERM 7.5 s later, when a run is cancelled. */
 const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 /** How long after a cancel the action still waits for uploads: agents get 2.5 s to stop, uploads the rest. */
 const CANCEL_DEADLINE_MS = 5500;
+/**
+ * How long after a cancel the final comment and the issue may still be written, leaving room to exit before
+ * the runner's SIGTERM at 7.5 s (the cancel tests hold the action to 7 s).
+ */
+const PUBLISH_DEADLINE_MS = 6000;
 
 /** The action: inputs, agents, uploads, then the log, outputs and summary. Every error ends in one place. */
 export async function run(): Promise<void> {
@@ -49,6 +60,20 @@ export async function run(): Promise<void> {
         specs.map((s) => s.id),
       ),
     );
+    const event = readEventContext();
+    const github =
+      inputs.credentials.githubToken && event.repo ? createClient(inputs.credentials.githubToken) : undefined;
+    const trigger = await checkTrigger(github, event, inputs.allowedActors);
+    if (!trigger.allowed) {
+      core.notice(trigger.why);
+      return;
+    }
+    if (trigger.why) core.info(`${trigger.why}; starting.`);
+    const publisher = openPublisher(github, event, planPublishing(event, inputs), {
+      prefix: inputs.artifactPrefix,
+      secrets,
+      intervalMs: progressInterval(),
+    });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
     const runDir = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-`));
     const maxParallel = inputs.maxParallel ?? defaultMaxParallel(specs.length, os.totalmem());
@@ -74,8 +99,17 @@ export async function run(): Promise<void> {
       startGate: limiter(os.availableParallelism()),
     };
     const cpuBefore = childrenCpuMs();
+    publisher?.begin(
+      specs.map((s) => s.id),
+      { run: runPage() },
+    );
     const finished = await core.group('Agents', () =>
-      runAgents(specs, { maxParallel, ctx, onFinished: (r) => uploader.agentFinished(r.id, r.outputDir) }),
+      runAgents(specs, {
+        maxParallel,
+        ctx,
+        onFinished: (r) => uploader.agentFinished(r.id, r.outputDir),
+        onEvent: (e) => (e.kind === 'started' ? publisher?.started(e.spec.id) : publisher?.finished(e.result)),
+      }),
     );
     const uploads = await core.group('Uploads', () =>
       settle(uploader.finish(), controller.signal, () => cancelledAt + CANCEL_DEADLINE_MS - Date.now()),
@@ -89,6 +123,17 @@ export async function run(): Promise<void> {
     const stats = computeStats(results, maxParallel, agentsCpu);
     writeOutputs(results, stats, runDir, secrets);
     if (inputs.summary) await writeJobSummary(renderSummary(results, stats), secrets);
+    const report: ReportInput = {
+      results: results.map((r) => redactResult(r, secrets)),
+      stats,
+      answers: readAnswers(results, secrets),
+      runUrl: runPage(),
+    };
+    const reportFile = writeReport(runDir, renderReport(report));
+    writeOutput('report-file', reportFile);
+    await settle(publish(report, reportFile, inputs, publisher, controller.signal), controller.signal, () => {
+      return cancelledAt + PUBLISH_DEADLINE_MS - Date.now();
+    });
     const failure = failureMessage(inputs.failOn, results);
     if (failure) core.setFailed(failure);
   } catch (err) {
@@ -99,6 +144,31 @@ export async function run(): Promise<void> {
   }
   // Uploads abandoned at the cancel deadline would keep the process alive past the runner's SIGKILL.
   if (controller.signal.aborted) process.exit(process.exitCode ?? 1);
+}
+
+/**
+ * The report's artifact (skipped once cancelled: there is no time for it), then the final comment and the
+ * issue, and their outputs. Failures here are warnings; they never fail the step.
+ */
+async function publish(
+  report: ReportInput,
+  file: string,
+  inputs: Inputs,
+  publisher: Publisher | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  const uploaded =
+    inputs.upload === 'none' || signal.aborted
+      ? undefined
+      : await uploadFile(reportArtifactName(inputs.artifactPrefix), file, inputs);
+  if (uploaded?.warning) core.warning(uploaded.warning);
+  const links = {
+    run: runPage(),
+    report: uploaded && !uploaded.warning ? { name: uploaded.artifactName, url: uploaded.artifactUrl } : undefined,
+  };
+  const published = await publisher?.finish(report, links);
+  if (published?.commentUrl) writeOutput('comment-url', published.commentUrl);
+  if (published?.issueUrl) writeOutput('issue-url', published.issueUrl);
 }
 
 /**

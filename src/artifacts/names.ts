@@ -13,14 +13,20 @@ export function combinedArtifactName(prefix: string): string {
   return artifactName(prefix, 'all');
 }
 
+/** The artifact that holds report.md. */
+export function reportArtifactName(prefix: string): string {
+  return artifactName(prefix, 'report');
+}
+
 /**
  * The names a run will upload under, to check with `validateArtifactNames` before any agent starts. In
- * combined mode each agent's id also names a folder, so the per-agent names are checked as well.
+ * combined mode each agent's id also names a folder, so the per-agent names are checked as well. The report's
+ * artifact comes last (an agent with the id `report` would take its name).
  */
 export function plannedArtifactNames(mode: UploadMode, prefix: string, ids: readonly string[]): string[] {
   if (mode === 'none') return [];
   const names = ids.map((id) => artifactName(prefix, id));
-  return mode === 'combined' ? [combinedArtifactName(prefix), ...names] : names;
+  return [...(mode === 'combined' ? [combinedArtifactName(prefix), ...names] : names), reportArtifactName(prefix)];
 }
 
 /** Throws, naming the `artifact-prefix` input and the name, if a name is empty, has a forbidden character or repeats. */

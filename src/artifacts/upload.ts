@@ -145,8 +145,29 @@ export function createUploader(opts: UploadOptions): Uploader {
   };
 }
 
+/**
+ * Uploads one file the action wrote (report.md, already scrubbed) as the artifact `name`; a failure is the
+ * outcome's warning, never thrown.
+ */
+export async function uploadFile(
+  name: string,
+  file: string,
+  opts: Pick<UploadOptions, 'retentionDays' | 'artifactsDir'>,
+): Promise<UploadOutcome> {
+  try {
+    return await send(name, path.dirname(file), [file], opts);
+  } catch (error) {
+    return { artifactName: name, warning: describeUploadFailure(name, error) };
+  }
+}
+
 /** Uploads staged files with the artifact client, or writes `<artifactsDir>/<name>.zip` outside GitHub Actions. */
-async function send(name: string, root: string, files: string[], opts: UploadOptions): Promise<UploadOutcome> {
+async function send(
+  name: string,
+  root: string,
+  files: string[],
+  opts: Pick<UploadOptions, 'retentionDays' | 'artifactsDir'>,
+): Promise<UploadOutcome> {
   if (files.length === 0) return { artifactName: name, warning: `Nothing to upload for artifact ${name}.` };
   if (!hasArtifactService()) {
     const zip = path.resolve(opts.artifactsDir, `${name}.zip`);
