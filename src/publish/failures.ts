@@ -1,7 +1,7 @@
 import type { EventContext } from './context.js';
 
-/** What a workflow adds to its `permissions:` for each kind of write. */
-export type Permission = 'pull-requests: write' | 'issues: write';
+/** What a workflow adds to its `permissions:` for a kind of write, as Markdown: `` `issues: write` ``. */
+export type Permission = string;
 
 export interface Failure {
   /** The token may not do this: a 403, or a 404 from a private repository (which hides what it refuses). */
@@ -38,7 +38,7 @@ export function describeFailure(error: unknown, what: string, permission: Permis
     return {
       permission: true,
       message:
-        `Could not ${what}: the token may not (HTTP ${status}). Add \`${permission}\` to the job's \`permissions:\`, ` +
+        `Could not ${what}: the token may not (HTTP ${status}). Add ${permission} to the job's \`permissions:\`, ` +
         `or pass a github-token that has it.`,
     };
   }

@@ -137,8 +137,13 @@ export class Publisher {
     try {
       await this.comment.write(render);
     } catch (error) {
-      const what = `comment on #${this.o.plan.comment!.issue}`;
-      if (this.fail(error, what, 'pull-requests: write')) this.commentRefused = true;
+      const on = this.o.plan.comment!.issue;
+      // A number from comment-on may be an issue's, which takes the other permission.
+      const needs =
+        on === this.o.event.pullRequest
+          ? '`pull-requests: write`'
+          : '`pull-requests: write` (`issues: write` if it is an issue)';
+      if (this.fail(error, `comment on #${on}`, needs)) this.commentRefused = true;
     }
   }
 
@@ -154,7 +159,7 @@ export class Publisher {
       const body = redactText(`${mark}\n${text}`, this.o.secrets);
       return await writeIssue(this.o.client, this.o.event.repo, { ...plan, body, marker: mark }, await this.login);
     } catch (error) {
-      this.fail(error, `write the report to the issue "${plan.title}"`, 'issues: write');
+      this.fail(error, `write the report to the issue "${plan.title}"`, '`issues: write`');
       return undefined;
     }
   }
