@@ -243,17 +243,17 @@ describe('a scheduled run with issue-title', () => {
     expect(created[0]!.body).toMatchObject({ title: 'Nightly report', labels: ['report', 'nightly'] });
     const body = created[0]!.body.body as string;
     expect(body).toBe(`<!-- claude-agent-matrix:issue:agent -->\n${report}`);
-    expect(
-      api.requests.some(
-        (r) => r.method === 'GET' && r.path.endsWith('/issues') && r.query.creator === 'github-actions[bot]',
-      ),
-    ).toBe(true);
+    // Looked for among the open issues changed last, before it was created.
+    const search = api.requests.find((r) => r.method === 'GET' && r.path.endsWith('/issues'));
+    expect(search?.query).toMatchObject({ state: 'open', sort: 'updated', direction: 'desc' });
     issueUrl = run.outputs['issue-url']!;
     expect(issueUrl).toMatch(/^http:\/\/github\.localhost\/octo\/repo\/issues\/\d+$/);
     expect(theirs.body).toBe('mine');
   });
 
   it('finds that issue on the next run and replaces its body; comment-on comments where the event has no pull request', async () => {
+    // Issues changed since put ours on the second page.
+    for (let i = 0; i < 150; i++) api.addIssue({ repo: 'octo/repo', title: `Bug ${i}`, login: 'someone' });
     const run = await runAction({
       eventName: 'workflow_dispatch',
       payload: { repository: { full_name: 'octo/repo', private: false } },
@@ -269,6 +269,9 @@ describe('a scheduled run with issue-title', () => {
       [`PATCH /issues/${number} 200`, 'POST /issues/12/comments 201', 'PATCH /issues/comments/1002 200'].sort(),
     );
     expect(run.outputs['issue-url']).toBe(issueUrl);
+    expect(
+      api.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/issues')).map((r) => r.query.page),
+    ).toEqual([undefined, '2']);
     const ours = api.issues.filter((i) => i.title === 'Nightly report');
     expect(ours).toHaveLength(2);
     expect(ours.find((i) => i.number === number)!.body).toContain('> all good');

@@ -3,7 +3,7 @@
 // issues, pull requests and comments in memory, records every request, and answers scripted faults.
 //
 //   POST  /graphql                                          { viewer { login } }: the token's login
-//   GET   /repos/:owner/:repo/issues                         state, creator, per_page, page (Link header)
+//   GET   /repos/:owner/:repo/issues                         state, creator, sort, direction, per_page, page
 //   POST  /repos/:owner/:repo/issues                         title, body, labels
 //   PATCH /repos/:owner/:repo/issues/:number                 body
 //   GET   /repos/:owner/:repo/issues/:number/comments        per_page, page (Link header)
@@ -33,9 +33,11 @@ export async function startGitHubApi(options = {}) {
   const faults = [];
   /** @type {{ id: number, issue: number, repo: string, body: string, user: { login: string }, html_url: string }[]} */
   const comments = [];
-  /** @type {{ number: number, repo: string, title: string, body: string, state: string, labels: string[], user: { login: string }, html_url: string, pull_request?: object }[]} */
+  /** @type {{ number: number, repo: string, title: string, body: string, state: string, labels: string[], user: { login: string }, html_url: string, updated: number, pull_request?: object }[]} */
   const issues = [];
   let nextComment = 1000;
+  /** A clock for `updated`, so that issues sort by their last change. */
+  let ticks = 0;
   const permissions = { ...options.permissions };
   const sockets = new Set();
 
@@ -148,15 +150,13 @@ export async function startGitHubApi(options = {}) {
       return send(200, comment);
     }
     if (rest === 'issues' && method === 'GET') {
-      const { state = 'open', creator } = record.query;
+      const { state = 'open', creator, sort = 'created', direction = 'desc' } = record.query;
       const found = issues.filter(
         (i) => i.repo === repo && (state === 'all' || i.state === state) && (!creator || i.user.login === creator),
       );
-      return page(
-        found.sort((a, b) => b.number - a.number),
-        record,
-        send,
-      );
+      const key = sort === 'updated' ? (i) => i.updated : (i) => i.number;
+      found.sort((a, b) => (direction === 'asc' ? key(a) - key(b) : key(b) - key(a)));
+      return page(found, record, send);
     }
     if (rest === 'issues' && method === 'POST') {
       const issue = addIssue({ repo, title: body.title, body: body.body ?? '', labels: body.labels ?? [], login });
@@ -166,6 +166,7 @@ export async function startGitHubApi(options = {}) {
       const issue = issues.find((i) => i.repo === repo && i.number === Number(m[1]));
       if (!issue) return send(404, { message: 'Not Found' });
       if (body.body !== undefined) issue.body = body.body;
+      issue.updated = ++ticks;
       return send(200, issue);
     }
     send(404, { message: `the stand-in has no ${method} ${path}` });
@@ -183,6 +184,7 @@ export async function startGitHubApi(options = {}) {
       labels: labels.map((name) => (typeof name === 'string' ? { name } : name)),
       user: { login },
       html_url: `${serverUrl}/${repo}/${pullRequest ? 'pull' : 'issues'}/${number}`,
+      updated: ++ticks,
       ...(pullRequest ? { pull_request: { url: `${url}/repos/${repo}/pulls/${number}` } } : {}),
     };
     issues.push(issue);

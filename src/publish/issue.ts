@@ -9,10 +9,16 @@ export interface IssueReport {
   marker: string;
 }
 
+/** How many pages of open issues (100 a page, most recently updated first) are searched for the report's issue. */
+export const ISSUE_PAGES = 10;
+
 /**
  * Writes the report to the open issue with exactly this title that this token created (its body replaced),
  * or to a new issue; returns the issue's page. Without a known login, an issue counts as this token's when its
- * body starts with the marker. Requests that fail throw.
+ * body starts with the marker. Each run updates the issue, so it is found among the most recently updated
+ * open issues: the first ISSUE_PAGES pages of them are searched, and the login is compared here rather than
+ * trusted to the `creator` filter, whose handling of app logins (`github-actions[bot]`) is not documented.
+ * Requests that fail throw.
  */
 export async function writeIssue(
   client: GitHubClient,
@@ -24,10 +30,12 @@ export async function writeIssue(
     owner,
     repo,
     state: 'open',
+    sort: 'updated',
+    direction: 'desc',
     per_page: 100,
-    ...(login ? { creator: login } : {}),
   });
   let found: number | undefined;
+  let searched = 0;
   for await (const { data } of pages) {
     const mine = data.find(
       (i) =>
@@ -35,10 +43,8 @@ export async function writeIssue(
         i.title === report.title &&
         (login ? i.user?.login === login : (i.body ?? '').startsWith(report.marker)),
     );
-    if (mine) {
-      found = mine.number;
-      break;
-    }
+    if (mine) found = mine.number;
+    if (mine || ++searched >= ISSUE_PAGES) break;
   }
   if (found !== undefined) {
     const { data } = await client.rest.issues.update({ owner, repo, issue_number: found, body: report.body });
