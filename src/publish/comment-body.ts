@@ -1,6 +1,7 @@
 import { ACTION_NAME, ACTION_SLUG } from '../config/action-interface.js';
 import { fitBlocks } from '../report/fit.js';
 import { agentBlock, cutText, escapeCell, link } from '../report/markdown.js';
+import { answerText } from '../report/report-file.js';
 import { outcomeLine, statusCell } from '../report/status.js';
 import { hasChanges, pendingRow, resultRow, tableHead, type Pending } from '../report/table.js';
 import type { AgentResult } from '../types.js';
@@ -96,8 +97,8 @@ function detailsTop(r: AgentResult): string {
 }
 
 function answerOf(r: AgentResult, answers: ReadonlyMap<string, string>): string {
-  const answer = answers.get(r.id) ?? r.answer;
-  return answer.trim() ? agentBlock(answer) : '_No answer._';
+  const answer = answerText(r, answers);
+  return answer ? agentBlock(answer) : '_No answer._';
 }
 
 function footer(results: readonly AgentResult[], links: Links): string {

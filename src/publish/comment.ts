@@ -19,6 +19,8 @@ export interface CommentPlace {
 export class CommentWriter {
   private id: number | undefined;
   private searched = false;
+  /** What the comment holds now: an edit that would change nothing is not sent. */
+  private written: string | undefined;
   url: string | undefined;
 
   constructor(
@@ -33,10 +35,12 @@ export class CommentWriter {
     if (!this.searched && this.place.mode === 'auto') await this.find();
     this.searched = true;
     const body = render();
+    if (this.id !== undefined && body === this.written) return;
     if (this.id !== undefined) {
       try {
         const { data } = await this.client.rest.issues.updateComment({ owner, repo, comment_id: this.id, body });
         this.url = data.html_url;
+        this.written = body;
         return;
       } catch (error) {
         // Deleted since it was found or made: a new one takes its place.
@@ -46,6 +50,7 @@ export class CommentWriter {
     const { data } = await this.client.rest.issues.createComment({ owner, repo, issue_number: this.place.issue, body });
     this.id = data.id;
     this.url = data.html_url;
+    this.written = body;
   }
 
   /** The newest comment with the marker that this token wrote (any author, when the login is unknown). */

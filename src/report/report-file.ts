@@ -88,10 +88,19 @@ function agentTop(r: AgentResult): string {
   return lines.join('\n');
 }
 
+/**
+ * What to show as an agent's answer: the whole one where it was read, else the excerpt in its result; '' for
+ * none, and for an answer that only repeats the error (a CLI that failed says why in its result).
+ */
+export function answerText(r: AgentResult, answers: ReadonlyMap<string, string>): string {
+  const answer = (answers.get(r.id) ?? r.answer).trim();
+  return answer === (r.error ?? '').trim() ? '' : answer;
+}
+
 /** An agent's answer and further sections: the part of the report that is cut to fit. */
 function agentBody(r: AgentResult, input: ReportInput): string {
-  const answer = input.answers.get(r.id) ?? r.answer;
-  const parts = [answer.trim() ? agentBlock(answer) : '_No answer._'];
+  const answer = answerText(r, input.answers);
+  const parts = [answer ? agentBlock(answer) : '_No answer._'];
   for (const s of [...resultSections(r), ...(input.sections?.(r) ?? [])]) {
     parts.push(`### ${s.title}\n\n${s.markdown}`);
   }

@@ -59,6 +59,12 @@ describe('renderReport', () => {
     expect(renderReport(input([makeResult('a')]))).toContain('> Answer of a');
   });
 
+  it('does not repeat as the answer an error that the CLI gave as its result', () => {
+    const failed = makeResult('a', { status: 'failure', error: 'API Error: 500', answer: 'API Error: 500' });
+    const report = renderReport(input([failed], { a: 'API Error: 500\n' }));
+    expect(report).toContain('**Why:** API Error: 500\n\n_No answer._');
+  });
+
   it('neutralises what agents wrote', () => {
     const report = renderReport(input([makeResult('a')], { a: 'cc @octocat </details> <!-- x' }));
     expect(report).toContain(`> cc @${ZWJ}octocat <${ZWJ}/details> <${ZWJ}!-- x`);
