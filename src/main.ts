@@ -16,10 +16,17 @@ import {
 import { createUploader, uploadFiles } from './artifacts/upload.js';
 import { ACTION_SLUG } from './config/action-interface.js';
 import { getInputs, type Inputs } from './config/inputs.js';
+import { deliver } from './deliver/deliver.js';
 import { readPlan } from './config/plan.js';
+import { checkTrigger } from './publish/actor.js';
+import { createClient } from './publish/client.js';
+import { readEventContext } from './publish/context.js';
+import { openPublisher, planPublishing, progressInterval } from './publish/publisher.js';
+import { readAnswers } from './report/answers.js';
 import { showAgentLog } from './report/log.js';
 import { failureMessage } from './report/outcome.js';
-import { writeJobSummary, writeOutputs } from './report/outputs.js';
+import { writeJobSummary, writeOutput, writeOutputs } from './report/outputs.js';
+import { renderReport, writeReport, type ReportInput } from './report/report-file.js';
 import { computeStats, type RunStats } from './report/stats.js';
 import { renderSummary } from './report/summary.js';
 import { defaultMaxParallel } from './schedule/capacity.js';
@@ -30,13 +37,18 @@ import { SHARD_FILES, buildManifest } from './shard/manifest.js';
 import type { AgentResult, ShardRef } from './types.js';
 import { limiter } from './util/limit.js';
 import { childrenCpuMs } from './util/proc-stat.js';
-import { redactText } from './util/redact.js';
-import { hasArtifactService, jobTemp, runnerTemp } from './util/runner.js';
+import { redactResult, redactText } from './util/redact.js';
+import { hasArtifactService, jobTemp, runPage, runnerTemp } from './util/runner.js';
 
 /** The runner sends SIGINT, then SIGTERM 7.5 s later, when a run is cancelled. */
 const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 /** How long after a cancel the action still waits for uploads: agents get 2.5 s to stop, uploads the rest. */
 const CANCEL_DEADLINE_MS = 5500;
+/**
+ * How long after a cancel the final comment and the issue may still be written, leaving room to exit before
+ * the runner's SIGTERM at 7.5 s (the cancel tests hold the action to 7 s).
+ */
+const PUBLISH_DEADLINE_MS = 6000;
 
 /** The action: inputs, agents, uploads, then the log, outputs and summary. Every error ends in one place. */
 export async function run(): Promise<void> {
@@ -64,6 +76,15 @@ export async function run(): Promise<void> {
         shard?.count,
       ),
     );
+    const event = readEventContext();
+    const github =
+      inputs.credentials.githubToken && event.repo ? createClient(inputs.credentials.githubToken) : undefined;
+    const trigger = await checkTrigger(github, event, inputs.allowedActors);
+    if (!trigger.allowed) {
+      core.notice(trigger.why);
+      return;
+    }
+    if (trigger.why) core.info(`${trigger.why}; starting.`);
     const toUpload = uploadedArtifactNames(
       inputs.upload,
       inputs.artifactPrefix,
@@ -80,6 +101,16 @@ export async function run(): Promise<void> {
         `Shard ${shard.index} of ${shard.count}: ${specs.length} of the matrix's ${inputs.specs.length} agents (${ids})`,
       );
     }
+    // Split over shards, the aggregate step publishes the one comment and issue for all of them.
+    const plan = shard ? {} : planPublishing(event, inputs);
+    if (shard && (inputs.comment !== 'off' || inputs.issueTitle)) {
+      core.info('Shards do not comment or write the issue: the aggregate step does, once, for every shard.');
+    }
+    const publisher = openPublisher(github, event, plan, {
+      prefix: inputs.artifactPrefix,
+      secrets,
+      intervalMs: progressInterval(),
+    });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
     const runDir = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-`));
     // Planners add agents as the run goes, up to max-agents: room for them too, memory allowing.
@@ -109,6 +140,10 @@ export async function run(): Promise<void> {
       startGate: limiter(os.availableParallelism()),
     };
     const cpuBefore = childrenCpuMs();
+    publisher?.begin(
+      specs.map((s) => s.id),
+      { run: runPage() },
+    );
     const finished = await core.group('Agents', () =>
       runAgents(specs, {
         maxParallel,
@@ -120,6 +155,7 @@ export async function run(): Promise<void> {
           validateArtifactNames(plannedArtifactNames(inputs.upload, inputs.artifactPrefix, ids, shard?.count));
           return added;
         },
+        onEvent: (e) => (e.kind === 'started' ? publisher?.started(e.spec.id) : publisher?.finished(e.result)),
       }),
     );
     const uploads = await core.group('Uploads', () =>
@@ -135,18 +171,41 @@ export async function run(): Promise<void> {
     const resultsFile = writeOutputs(results, stats, runDir, secrets);
     const summary = renderSummary(results, stats);
     if (inputs.summary) await writeJobSummary(summary, secrets);
-    const shardFailure = shard
-      ? await uploadShard(shard, {
-          inputs,
-          results,
-          stats,
-          summary,
-          resultsFile,
-          secrets,
-          stepStartedAt,
-          cancelled: () => controller.signal.aborted,
-        })
-      : undefined;
+    const report: ReportInput = {
+      results: results.map((r) => redactResult(r, secrets)),
+      stats,
+      answers: readAnswers(results, secrets),
+      runUrl: runPage(),
+    };
+    const reportText = renderReport(report);
+    const reportFile = writeReport(runDir, reportText);
+    writeOutput('report-file', reportFile);
+    let shardFailure: string | undefined;
+    if (shard) {
+      shardFailure = await uploadShard(shard, {
+        inputs,
+        results,
+        stats,
+        texts: {
+          [SHARD_FILES.results]: fs.readFileSync(resultsFile, 'utf8'),
+          [SHARD_FILES.summary]: redactText(summary, secrets),
+          [SHARD_FILES.report]: reportText,
+        },
+        secrets,
+        stepStartedAt,
+        cancelled: () => controller.signal.aborted,
+      });
+    } else {
+      const delivering = deliver(report, reportFile, publisher, {
+        prefix: inputs.artifactPrefix,
+        uploadReport: inputs.upload !== 'none',
+        retentionDays: inputs.retentionDays,
+        artifactsDir: inputs.artifactsDir,
+        secrets,
+        cancelled: controller.signal.aborted,
+      });
+      await settle(delivering, controller.signal, () => cancelledAt + PUBLISH_DEADLINE_MS - Date.now());
+    }
     const failure = [failureMessage(inputs.failOn, results), shardFailure].filter(Boolean).join('\n');
     if (failure) core.setFailed(failure);
   } catch (err) {
@@ -163,8 +222,8 @@ interface ShardStep {
   inputs: Inputs;
   results: AgentResult[];
   stats: RunStats;
-  summary: string;
-  resultsFile: string;
+  /** The files of the shard artifact besides shard.json, by name, already redacted. */
+  texts: Record<string, string>;
   secrets: string[];
   stepStartedAt: Date;
   cancelled: () => boolean;
@@ -186,10 +245,7 @@ async function uploadShard(shard: ShardRef, step: ShardStep): Promise<string | u
   const manifest = buildManifest(shard, matrixIndex, results, step.stats, step.stepStartedAt, new Date());
   // Not in the run folder, where an agent could have the same name.
   const root = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-shard-`));
-  const files = writeShardFiles(root, manifest, {
-    [SHARD_FILES.results]: fs.readFileSync(step.resultsFile, 'utf8'),
-    [SHARD_FILES.summary]: redactText(step.summary, secrets),
-  });
+  const files = writeShardFiles(root, manifest, step.texts);
   const outcome = await uploadFiles(name, root, files, {
     retentionDays: inputs.retentionDays,
     artifactsDir: inputs.artifactsDir,

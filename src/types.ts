@@ -13,6 +13,9 @@ export type UploadMode = 'per-agent' | 'combined' | 'none';
 
 export type FailOn = 'any' | 'all' | 'never';
 
+/** `auto`: one comment per use of the action, edited each run; `new`: a fresh one each run; `off`: none. */
+export type CommentMode = 'auto' | 'new' | 'off';
+
 /** One item of the matrix, with the action-wide defaults already applied. */
 export interface AgentSpec {
   /** Position in the matrix, from 0. */

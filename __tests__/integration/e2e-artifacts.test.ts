@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CLAUDE, startAction } from '../support/run-action.js';
 import type { AgentResult } from '../../src/types.js';
@@ -64,6 +65,13 @@ describe('per-agent artifacts', () => {
         .get('result.md')
         ?.toString(),
     ).toBe('slow answer');
+  });
+
+  it('uploads report.md as the report artifact', async () => {
+    const zip = readZip(await service.download('agent-report'));
+    expect([...zip.keys()]).toEqual(['report.md']);
+    expect(zip.get('report.md')?.toString()).toBe(fs.readFileSync(run.outputs['report-file'] ?? '', 'utf8'));
+    expect(zip.get('report.md')?.toString()).toContain('## `slow`: ✅ success\n\n**Artifact:** [`agent-slow`](http://');
   });
 
   it('links every agent to its artifact, in the results and the summary', () => {

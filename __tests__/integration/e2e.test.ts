@@ -73,7 +73,10 @@ describe('node dist/index.js', () => {
   it('writes every output action.yml declares, and the results file holds the same JSON', () => {
     const declared = Object.keys((parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml).outputs);
     expect(declared.length).toBeGreaterThan(5);
-    for (const name of declared) expect(run.outputs[name], name).toBeTruthy();
+    // A comment and an issue are written only on GitHub, when asked for; so are their pages.
+    const published = ['comment-url', 'issue-url'];
+    for (const name of declared.filter((n) => !published.includes(n))) expect(run.outputs[name], name).toBeTruthy();
+    for (const name of published) expect(run.outputs[name], name).toBeUndefined();
     expect(fs.readFileSync(run.outputs['results-file'] ?? '', 'utf8')).toBe(run.outputs.results);
     expect(Number(run.outputs['total-cost-usd'])).toBeGreaterThan(0);
     expect(fs.readFileSync(`${results[2]?.outputDir}/workspace/findings.md`, 'utf8')).toBe('nothing found\n');
@@ -87,10 +90,18 @@ describe('node dist/index.js', () => {
     expect(run.summary).toContain('```mermaid\ngantt');
   });
 
+  it('writes report.md with the outcome and every agent, in matrix order', () => {
+    const report = fs.readFileSync(run.outputs['report-file'] ?? '', 'utf8');
+    expect(report.split('\n')[0]).toBe('# Claude Agent Matrix: ✅ all 3 agents succeeded');
+    expect([...report.matchAll(/^## `([^`]+)`/gm)].map((m) => m[1])).toEqual(['agent-1', 'docs', 'writer']);
+    expect(report).toContain('> none | all | documented');
+  });
+
   it('masks the API key and never prints it', () => {
     expect(run.stdout).toContain(`::add-mask::${API_KEY}`);
     expect(run.stdout.replace(`::add-mask::${API_KEY}`, '')).not.toContain(API_KEY);
     expect(run.summary + JSON.stringify(run.outputs)).not.toContain(API_KEY);
+    expect(fs.readFileSync(run.outputs['report-file'] ?? '', 'utf8')).not.toContain(API_KEY);
   });
 });
 

@@ -76,6 +76,10 @@ export function startAction({ dir, inputs, env = {}, node = process.execPath, on
       GITHUB_OUTPUT: outputFile,
       GITHUB_STEP_SUMMARY: summaryFile,
       RUNNER_TEMP: path.join(dir, 'runner-temp'),
+      // The event of the job running the tests (on GitHub) is not this run's: a test that wants one passes it.
+      GITHUB_EVENT_NAME: '',
+      GITHUB_EVENT_PATH: '',
+      GITHUB_REPOSITORY: '',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

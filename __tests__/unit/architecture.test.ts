@@ -20,7 +20,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   shard: ['types', 'util', 'config', 'report'],
   // The aggregate action's entry (aggregate/index.ts, aggregate/main.ts): on top like main.ts, beside it. It
   // starts at the report stage, so it runs no agents; publish is where its pull-request comment will come from.
-  aggregate: ['types', 'util', 'config', 'agent', 'artifacts', 'report', 'shard', 'publish'],
+  aggregate: ['types', 'util', 'config', 'agent', 'artifacts', 'report', 'shard', 'publish', 'deliver'],
+  // What a finished run hands on (the report's artifact, the comment, the issue), shared by both entries.
+  deliver: ['types', 'util', 'config', 'artifacts', 'report', 'publish'],
 };
 
 const SRC = path.join(ROOT, 'src');

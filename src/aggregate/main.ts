@@ -6,18 +6,24 @@ import { shardArtifactName, validateArtifactNames } from '../artifacts/names.js'
 import { fetchShardArtifacts } from '../artifacts/shards.js';
 import { getAggregateInputs } from '../config/aggregate-inputs.js';
 import { AGGREGATE_SLUG } from '../config/aggregate-interface.js';
+import { deliver } from '../deliver/deliver.js';
+import { createClient } from '../publish/client.js';
+import { readEventContext } from '../publish/context.js';
+import { openPublisher, planPublishing, progressInterval } from '../publish/publisher.js';
 import { failureMessage } from '../report/outcome.js';
-import { writeJobSummary, writeOutputs } from '../report/outputs.js';
+import { writeJobSummary, writeOutput, writeOutputs } from '../report/outputs.js';
+import { renderReport, writeReport, type ReportInput } from '../report/report-file.js';
 import { renderSummary } from '../report/summary.js';
 import { readShardFolder } from '../shard/files.js';
 import { mergeShards } from '../shard/merge.js';
-import { redactText } from '../util/redact.js';
-import { hasArtifactService, runnerTemp } from '../util/runner.js';
+import { redactResult, redactText } from '../util/redact.js';
+import { hasArtifactService, runPage, runnerTemp } from '../util/runner.js';
 
 /**
  * The aggregate action, run in a job that needs the shard jobs: every shard artifact of the run fetched, the
- * shards made into one run (`mergeShards`), and the outputs, the summary and the step's fate written as the main
- * action writes them for one run. Every error ends in one place, as in the main action.
+ * shards made into one run (`mergeShards`), and the outputs, the summary, the report, the comment or issue and
+ * the step's fate written as the main action writes them for one run. Every error ends in one place, as in the
+ * main action.
  */
 export async function run(): Promise<void> {
   let secrets: string[] = [];
@@ -56,6 +62,29 @@ export async function run(): Promise<void> {
 
     writeOutputs(results, stats, runDir, secrets);
     if (inputs.summary) await writeJobSummary(note + renderSummary(results, stats, runners), secrets);
+    // The agents' folders are on the shards' runners: the report shows the answers the results carry.
+    const report: ReportInput = {
+      results: results.map((r) => redactResult(r, secrets)),
+      stats,
+      answers: new Map(),
+      runUrl: runPage(),
+    };
+    const reportFile = writeReport(runDir, renderReport(report));
+    writeOutput('report-file', reportFile);
+    const event = readEventContext();
+    const github = inputs.githubToken && event.repo ? createClient(inputs.githubToken) : undefined;
+    const publisher = openPublisher(github, event, planPublishing(event, inputs), {
+      prefix,
+      secrets,
+      intervalMs: progressInterval(),
+    });
+    await deliver(report, reportFile, publisher, {
+      prefix,
+      uploadReport: true,
+      artifactsDir: inputs.artifactsDir,
+      secrets,
+      cancelled: false,
+    });
     const failure = failureMessage(inputs.failOn, results);
     if (failure) core.setFailed(failure);
   } catch (err) {

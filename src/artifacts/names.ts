@@ -13,11 +13,17 @@ export function combinedArtifactName(prefix: string, shard?: ShardRef): string {
   return artifactName(prefix, shard ? `all-${shard.index}-of-${shard.count}` : 'all');
 }
 
+/** The artifact that holds report.md. */
+export function reportArtifactName(prefix: string): string {
+  return artifactName(prefix, 'report');
+}
+
 /**
  * The names a run will upload under, to check with `validateArtifactNames` before any agent starts. In
  * combined mode each agent's id also names a folder, so the per-agent names are checked as well. `ids` are
  * those of the whole matrix; split over `shards` jobs, the names of every shard are checked, so that every
- * shard refuses a clash between two of them.
+ * shard refuses a clash between two of them. The report's artifact comes last (an agent with the id `report`
+ * would take its name); split over shards, the aggregate step uploads it.
  */
 export function plannedArtifactNames(
   mode: UploadMode,
@@ -29,9 +35,10 @@ export function plannedArtifactNames(
   const ofShards = each.map((s) => shardArtifactName(prefix, s));
   if (mode === 'none') return ofShards;
   const names = ids.map((id) => artifactName(prefix, id));
-  if (mode === 'per-agent') return [...names, ...ofShards];
+  const report = reportArtifactName(prefix);
+  if (mode === 'per-agent') return [...names, ...ofShards, report];
   const combined = shards ? each.map((s) => combinedArtifactName(prefix, s)) : [combinedArtifactName(prefix)];
-  return [...combined, ...names, ...ofShards];
+  return [...combined, ...names, ...ofShards, report];
 }
 
 /** Throws, naming the `artifact-prefix` input and the name, if a name is empty, has a forbidden character or repeats. */
@@ -76,8 +83,8 @@ export function parseShardArtifactName(prefix: string, name: string): ShardRef |
 export const MAX_ARTIFACTS_PER_JOB = 500;
 
 /**
- * The artifacts one step uploads: an agent's each (per-agent) or one (combined), and its shard's artifact,
- * which a shard uploads whatever `upload` says.
+ * The artifacts one step uploads: an agent's each (per-agent) or one (combined), and the report; split over
+ * shards, its shard's artifact instead of the report, which a shard uploads whatever `upload` says.
  */
 export function uploadedArtifactNames(
   mode: UploadMode,
@@ -91,7 +98,8 @@ export function uploadedArtifactNames(
       : mode === 'combined'
         ? [combinedArtifactName(prefix, shard)]
         : [];
-  return shard ? [...agents, shardArtifactName(prefix, shard)] : agents;
+  if (shard) return [...agents, shardArtifactName(prefix, shard)];
+  return mode === 'none' ? agents : [...agents, reportArtifactName(prefix)];
 }
 
 /**

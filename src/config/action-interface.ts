@@ -29,6 +29,11 @@ export const INPUT_DEFAULTS = {
   'json-schema': '',
   'max-agents': '100',
   shard: '',
+  comment: 'auto',
+  'comment-on': '',
+  'issue-title': '',
+  'issue-labels': '',
+  'allowed-actors': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -42,12 +47,16 @@ export const OUTPUT_NAMES = [
   'total-cost-usd',
   'succeeded',
   'failed',
+  'report-file',
+  'comment-url',
+  'issue-url',
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
 export const FAIL_ON_VALUES = ['any', 'all', 'never'] as const;
 export const UPLOAD_MODES = ['per-agent', 'combined', 'none'] as const;
+export const COMMENT_MODES = ['auto', 'new', 'off'] as const;
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

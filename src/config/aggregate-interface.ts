@@ -10,6 +10,10 @@ export const AGGREGATE_INPUT_DEFAULTS = {
   summary: 'true',
   'artifacts-dir': './agent-artifacts',
   'github-token': '${{ github.token }}',
+  comment: 'auto',
+  'comment-on': '',
+  'issue-title': '',
+  'issue-labels': '',
 } as const;
 
 export type AggregateInputName = keyof typeof AGGREGATE_INPUT_DEFAULTS;

@@ -1,14 +1,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
-import type { AgentSpec, Credentials, FailOn, ShardRef, UploadMode } from '../types.js';
+import type { AgentSpec, CommentMode, Credentials, FailOn, ShardRef, UploadMode } from '../types.js';
 import { InputError, Problems } from '../util/errors.js';
 import { workspaceDir } from '../util/runner.js';
-import { FAIL_ON_VALUES, INPUT_DEFAULTS, PERMISSION_MODES, UPLOAD_MODES, type InputName } from './action-interface.js';
+import {
+  COMMENT_MODES,
+  FAIL_ON_VALUES,
+  INPUT_DEFAULTS,
+  PERMISSION_MODES,
+  UPLOAD_MODES,
+  type InputName,
+} from './action-interface.js';
 import { readJsonSchema } from './json-schema.js';
 import { MAX_AGENTS, parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
 import { parseShard } from './shard.js';
-import { integerIn, oneOf, positiveInteger, positiveMinutes, splitArgs, splitTools } from './values.js';
+import {
+  integerIn,
+  issueTitle,
+  labelList,
+  loginList,
+  oneOf,
+  positiveInteger,
+  positiveMinutes,
+  splitArgs,
+  splitTools,
+} from './values.js';
 
 export interface Inputs {
   specs: AgentSpec[];
@@ -32,6 +49,14 @@ export interface Inputs {
   maxAgents: number;
   /** Set when the matrix is split over jobs: this step runs only this shard's agents. */
   shard?: ShardRef;
+  comment: CommentMode;
+  /** The issue or pull request to comment on when the event concerns none. */
+  commentOn?: number;
+  /** Empty: no issue report. */
+  issueTitle: string;
+  issueLabels: string[];
+  /** Logins that may start the action on events anyone can trigger, without write access. */
+  allowedActors: string[];
 }
 
 /**
@@ -97,6 +122,11 @@ export function getInputs(): Inputs {
     defaults,
     maxAgents: optional('max-agents', (v, w) => integerIn(v, 1, MAX_AGENTS, w)) ?? Number(INPUT_DEFAULTS['max-agents']),
     shard: optional('shard', parseShard),
+    comment: optional('comment', (v, w) => oneOf<CommentMode>(v, COMMENT_MODES, w)) ?? 'auto',
+    commentOn: optional('comment-on', positiveInteger),
+    issueTitle: optional('issue-title', issueTitle) ?? '',
+    issueLabels: labelList(readInput('issue-labels')),
+    allowedActors: optional('allowed-actors', loginList) ?? [],
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));

@@ -133,3 +133,36 @@ export function describe(v: unknown): string {
   if (typeof v === 'object') return 'a mapping';
   return `a ${typeof v} (${JSON.stringify(v).slice(0, 40)})`;
 }
+
+/** Labels, one to a line or separated by commas (a label may hold spaces). */
+export function labelList(value: string): string[] {
+  return value
+    .split(/[,\n]/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+/** A GitHub login: letters, digits and single hyphens, or an app's `name[bot]`. */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?$/;
+
+/** Logins separated by spaces, commas or lines; each must look like a GitHub login. */
+export function loginList(value: string, what: string): string[] {
+  const logins = value.split(/[\s,]+/).filter(Boolean);
+  const bad = logins.filter((l) => !LOGIN.test(l));
+  if (bad.length) {
+    throw new InputError(
+      `${what} must list GitHub logins (such as octocat or dependabot[bot]); not logins: ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+    );
+  }
+  return logins;
+}
+
+/** GitHub refuses issue titles longer than this. */
+export const MAX_ISSUE_TITLE = 256;
+
+export function issueTitle(value: string, what: string): string {
+  if (value.length > MAX_ISSUE_TITLE) {
+    throw new InputError(`${what} is ${value.length} characters long; GitHub allows at most ${MAX_ISSUE_TITLE}`);
+  }
+  return value;
+}

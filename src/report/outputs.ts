@@ -7,7 +7,10 @@ import { redactText } from '../util/redact.js';
 import { hasStepSummary } from '../util/runner.js';
 import type { RunStats } from './stats.js';
 
-/** Every output of action.yml, written once; `results-file` is `results.json` in the run folder (returned). */
+/** The outputs that exist only once the report is written and published (see `writeOutput`). */
+export type PublishOutput = 'report-file' | 'comment-url' | 'issue-url';
+
+/** Every other output of action.yml, written once; `results-file` is `results.json` in the run folder (returned). */
 export function writeOutputs(
   results: readonly AgentResult[],
   stats: RunStats,
@@ -17,7 +20,7 @@ export function writeOutputs(
   const json = redactText(JSON.stringify(results), secrets);
   const file = path.join(runDir, 'results.json');
   fs.writeFileSync(file, json);
-  const outputs: Record<OutputName, string> = {
+  const outputs: Record<Exclude<OutputName, PublishOutput>, string> = {
     results: json,
     'results-file': file,
     'wall-time-ms': String(stats.wallTimeMs),
@@ -29,6 +32,11 @@ export function writeOutputs(
   };
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
   return file;
+}
+
+/** One of the outputs the report and publishing give. */
+export function writeOutput(name: PublishOutput, value: string): void {
+  core.setOutput(name, value);
 }
 
 /** Writes the job summary, or prints it where the runner gave no summary file (local runs). */

@@ -1,27 +1,19 @@
-import type { AgentResult, AgentStatus } from '../types.js';
+import type { AgentResult } from '../types.js';
 import { formatCost, formatDuration } from '../util/format.js';
 import { criticalPath, flowchart, hasGraph } from './graph.js';
 import { escapeCell } from './markdown.js';
 import type { RunStats } from './stats.js';
+import { statusCell } from './status.js';
 
 /** GitHub refuses a step summary over 1 MiB; stay well under it. */
 export const SUMMARY_BUDGET = 900 * 1024;
 /** A chart with more bars than this is unreadable, and slow to render. */
 export const GANTT_MAX = 100;
 
-const SYMBOL: Record<AgentStatus, string> = {
-  success: '✅',
-  failure: '❌',
-  timeout: '⏱️',
-  cancelled: '⏹️',
-  skipped: '⏭️',
-};
-
 function row(r: AgentResult): string {
   const name = r.artifactUrl ? `[\`${r.id}\`](${r.artifactUrl})` : `\`${r.id}\``;
   const said = r.uploadWarning ? `⚠️ ${r.uploadWarning}` : r.status === 'success' ? r.answer : (r.error ?? r.answer);
-  const tries = r.attempts > 1 ? ` (${r.attempts} attempts)` : '';
-  return `| ${name} | ${SYMBOL[r.status]} ${r.status}${tries} | ${formatDuration(r.durationMs)} | ${r.turns ?? '–'} | ${formatCost(r.costUsd)} | ${escapeCell(said)} |`;
+  return `| ${name} | ${statusCell(r)} | ${formatDuration(r.durationMs)} | ${r.turns ?? '–'} | ${formatCost(r.costUsd)} | ${escapeCell(said)} |`;
 }
 
 function gantt(results: readonly AgentResult[], runners?: readonly RunnerPart[]): string[] {

@@ -7,7 +7,12 @@ import type { AgentResult, AgentStatus, ShardRef } from '../types.js';
  * timings), `results.json` (the shard's `results` output) and `summary.md` (its own job summary). A report file
  * joins them under its own name: the aggregate step reads only the first two.
  */
-export const SHARD_FILES = { manifest: 'shard.json', results: 'results.json', summary: 'summary.md' } as const;
+export const SHARD_FILES = {
+  manifest: 'shard.json',
+  results: 'results.json',
+  summary: 'summary.md',
+  report: 'report.md',
+} as const;
 
 /** Changed when shard.json changes meaning, so an aggregate step refuses shards it would misread. */
 export const SHARD_FORMAT = 1;

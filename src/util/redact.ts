@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import type { AgentResult } from '../types.js';
 
 /** Secrets shorter than this are left alone: masking them would garble ordinary text. */
 export const MIN_SECRET_LENGTH = 4;
@@ -79,4 +80,9 @@ export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const p of secretPatterns(secrets)) out = out.split(p.toString('utf8')).join(REDACTED);
   return out;
+}
+
+/** A result with the text an agent or its CLI wrote (its answer, its error) scrubbed, to show anywhere. */
+export function redactResult(r: AgentResult, secrets: readonly string[]): AgentResult {
+  return { ...r, answer: redactText(r.answer, secrets), error: r.error === null ? null : redactText(r.error, secrets) };
 }

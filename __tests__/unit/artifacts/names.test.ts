@@ -18,10 +18,12 @@ describe('validateArtifactNames', () => {
   });
 
   it('plans the names of each mode', () => {
-    expect(plannedArtifactNames('per-agent', 'p', ['a', 'b'])).toEqual(['p-a', 'p-b']);
-    expect(plannedArtifactNames('combined', 'p', ['a'])).toEqual(['p-all', 'p-a']);
+    expect(plannedArtifactNames('per-agent', 'p', ['a', 'b'])).toEqual(['p-a', 'p-b', 'p-report']);
+    expect(plannedArtifactNames('combined', 'p', ['a'])).toEqual(['p-all', 'p-a', 'p-report']);
     expect(plannedArtifactNames('none', 'p', ['a'])).toEqual([]);
     // An agent id "all" would collide with the combined artifact's name.
     expect(() => validateArtifactNames(plannedArtifactNames('combined', 'p', ['all']))).toThrow(/used twice/);
+    // And an agent id "report" with the report's.
+    expect(() => validateArtifactNames(plannedArtifactNames('per-agent', 'p', ['report']))).toThrow(/used twice/);
   });
 });

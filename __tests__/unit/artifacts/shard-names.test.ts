@@ -44,6 +44,7 @@ describe('shard artifact names', () => {
       'p-b',
       'p-shard-1-of-2',
       'p-shard-2-of-2',
+      'p-report',
     ]);
     expect(plannedArtifactNames('combined', 'p', ['a'], 2)).toEqual([
       'p-all-1-of-2',
@@ -51,6 +52,7 @@ describe('shard artifact names', () => {
       'p-a',
       'p-shard-1-of-2',
       'p-shard-2-of-2',
+      'p-report',
     ]);
     expect(plannedArtifactNames('none', 'p', ['a'], 2)).toEqual(['p-shard-1-of-2', 'p-shard-2-of-2']);
     // An agent whose id is another shard's artifact name would take it in the same run.
@@ -62,9 +64,9 @@ describe('shard artifact names', () => {
 });
 
 describe('uploadedArtifactNames', () => {
-  it('counts one artifact per agent, one when combined, none when off, and the shard’s own', () => {
-    expect(uploadedArtifactNames('per-agent', 'p', ['a', 'b'])).toEqual(['p-a', 'p-b']);
-    expect(uploadedArtifactNames('combined', 'p', ['a', 'b'])).toEqual(['p-all']);
+  it('counts one artifact per agent, one when combined, none when off, and the report or the shard’s own', () => {
+    expect(uploadedArtifactNames('per-agent', 'p', ['a', 'b'])).toEqual(['p-a', 'p-b', 'p-report']);
+    expect(uploadedArtifactNames('combined', 'p', ['a', 'b'])).toEqual(['p-all', 'p-report']);
     expect(uploadedArtifactNames('none', 'p', ['a', 'b'])).toEqual([]);
     const shard = { index: 3, count: 4 };
     expect(uploadedArtifactNames('per-agent', 'p', ['a'], shard)).toEqual(['p-a', 'p-shard-3-of-4']);

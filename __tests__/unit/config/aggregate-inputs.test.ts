@@ -30,6 +30,10 @@ describe('getAggregateInputs', () => {
       summary: true,
       artifactsDir: path.join('/work/space', 'agent-artifacts'),
       githubToken: '',
+      comment: 'auto',
+      commentOn: undefined,
+      issueTitle: '',
+      issueLabels: [],
     });
   });
 
@@ -44,6 +48,10 @@ describe('getAggregateInputs', () => {
           summary: 'false',
           'artifacts-dir': '/tmp/zips',
           'github-token': 'ghs_0123456789',
+          comment: 'new',
+          'comment-on': '12',
+          'issue-title': 'Nightly review',
+          'issue-labels': 'agents, report',
         },
         'aggregate',
       ),
@@ -55,11 +63,18 @@ describe('getAggregateInputs', () => {
       summary: false,
       artifactsDir: '/tmp/zips',
       githubToken: 'ghs_0123456789',
+      comment: 'new',
+      commentOn: 12,
+      issueTitle: 'Nightly review',
+      issueLabels: ['agents', 'report'],
     });
   });
 
   it('reports every bad input at once, each by name', () => {
-    Object.assign(process.env, inputEnv({ 'allow-missing': 'yes', 'fail-on': 'some', summary: 'no' }, 'aggregate'));
+    Object.assign(
+      process.env,
+      inputEnv({ 'allow-missing': 'yes', 'fail-on': 'some', summary: 'no', comment: 'sometimes' }, 'aggregate'),
+    );
     let caught: unknown;
     try {
       getAggregateInputs();
@@ -68,7 +83,8 @@ describe('getAggregateInputs', () => {
     }
     expect(caught).toBeInstanceOf(InputError);
     const message = (caught as Error).message;
-    expect(message).toContain('3 problems');
+    expect(message).toContain('4 problems');
+    expect(message).toContain(`Input 'comment' must be one of auto, new, off; got "sometimes"`);
     expect(message).toContain(`Input 'allow-missing' must be true or false; got "yes"`);
     expect(message).toContain(`Input 'fail-on' must be one of any, all, never; got "some"`);
     expect(message).toContain(`Input 'summary' must be true or false`);

@@ -81,6 +81,11 @@ describe('getInputs', () => {
       artifactsDir: path.join(workspace, 'agent-artifacts'),
       defaults,
       maxAgents: 100,
+      comment: 'auto',
+      commentOn: undefined,
+      issueTitle: '',
+      issueLabels: [],
+      allowedActors: [],
     });
   });
 
@@ -128,6 +133,40 @@ describe('getInputs', () => {
     expect(inputs.artifactPrefix).toBe('review');
     expect(inputs.retentionDays).toBe(90);
     expect(inputs.artifactsDir).toBe(path.join(workspace, 'out', 'zips'));
+  });
+
+  it('reads the publishing inputs', () => {
+    setInputs({
+      prompts: '["a"]',
+      comment: 'new',
+      'comment-on': '12',
+      'issue-title': 'Nightly report 2025-01-01',
+      'issue-labels': 'report, needs triage\nnightly',
+      'allowed-actors': 'octocat, dependabot[bot]\nrenovate[bot]',
+    });
+    const inputs = getInputs();
+    expect(inputs.comment).toBe('new');
+    expect(inputs.commentOn).toBe(12);
+    expect(inputs.issueTitle).toBe('Nightly report 2025-01-01');
+    expect(inputs.issueLabels).toEqual(['report', 'needs triage', 'nightly']);
+    expect(inputs.allowedActors).toEqual(['octocat', 'dependabot[bot]', 'renovate[bot]']);
+  });
+
+  it('refuses bad publishing inputs, naming each', () => {
+    setInputs({
+      prompts: '["a"]',
+      comment: 'sticky',
+      'comment-on': '#12',
+      'issue-title': 'x'.repeat(257),
+      'allowed-actors': 'octocat, @someone, bad--login',
+    });
+    const message = refuse('comment').message;
+    expect(message).toContain(`Input 'comment' must be one of auto, new, off; got "sticky"`);
+    expect(message).toContain(`Input 'comment-on' must be a positive whole number, got "#12"`);
+    expect(message).toContain(`Input 'issue-title' is 257 characters long; GitHub allows at most 256`);
+    expect(message).toContain(
+      `Input 'allowed-actors' must list GitHub logins (such as octocat or dependabot[bot]); not logins: "@someone", "bad--login"`,
+    );
   });
 
   it('accepts the edges of the ranges', () => {

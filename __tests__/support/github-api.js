@@ -1,0 +1,216 @@
+// A stand-in for the parts of the GitHub REST API (and GraphQL's `viewer`) that publishing uses, on
+// 127.0.0.1. Point GITHUB_API_URL at `url` and the real Octokit of @actions/github talks to it. It keeps
+// issues, pull requests and comments in memory, records every request, and answers scripted faults.
+//
+//   POST  /graphql                                          { viewer { login } }: the token's login
+//   GET   /repos/:owner/:repo/issues                         state, creator, sort, direction, per_page, page
+//   POST  /repos/:owner/:repo/issues                         title, body, labels
+//   PATCH /repos/:owner/:repo/issues/:number                 body
+//   GET   /repos/:owner/:repo/issues/:number/comments        per_page, page (Link header)
+//   POST  /repos/:owner/:repo/issues/:number/comments        body
+//   PATCH /repos/:owner/:repo/issues/comments/:id            body
+//   GET   /repos/:owner/:repo/collaborators/:user/permission 404 for a login not in `permissions`
+import http from 'node:http';
+
+/**
+ * @typedef {{ method: string, path: string, query: Record<string, string>, body: any, status: number,
+ *   auth: string | undefined }} RecordedRequest
+ * @typedef {{ method?: string, path: RegExp, status?: number, times?: number, message?: string,
+ *   headers?: Record<string, string>, hang?: boolean }} Fault  (`hang`: never answer)
+ */
+
+/**
+ * @param {{ logins?: Record<string, string>, permissions?: Record<string, string>,
+ *   serverUrl?: string }} [options]
+ *   logins: token → login (any other token is `github-actions[bot]`);
+ *   permissions: login → `admin`, `maintain`, `write`, `triage`, `read` or `none`.
+ */
+export async function startGitHubApi(options = {}) {
+  const serverUrl = options.serverUrl ?? 'http://github.localhost';
+  /** @type {RecordedRequest[]} */
+  const requests = [];
+  /** @type {Fault[]} */
+  const faults = [];
+  /** @type {{ id: number, issue: number, repo: string, body: string, user: { login: string }, html_url: string }[]} */
+  const comments = [];
+  /** @type {{ number: number, repo: string, title: string, body: string, state: string, labels: string[], user: { login: string }, html_url: string, updated: number, pull_request?: object }[]} */
+  const issues = [];
+  let nextComment = 1000;
+  /** A clock for `updated`, so that issues sort by their last change. */
+  let ticks = 0;
+  const permissions = { ...options.permissions };
+  const sockets = new Set();
+
+  const loginOf = (/** @type {string | undefined} */ auth) => {
+    const token = (auth ?? '').replace(/^(token|bearer)\s+/i, '');
+    return options.logins?.[token] ?? 'github-actions[bot]';
+  };
+
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      /** @type {RecordedRequest} */
+      const record = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        body: raw ? JSON.parse(raw) : undefined,
+        status: 0,
+        auth: req.headers.authorization,
+      };
+      requests.push(record);
+      const send = (status, data, headers = {}) => {
+        record.status = status;
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(data));
+      };
+      const fault = faults.find((f) => (!f.method || f.method === record.method) && f.path.test(record.path));
+      if (fault && (fault.times === undefined || fault.times > 0)) {
+        if (fault.times !== undefined) fault.times--;
+        if (fault.hang) return;
+        return send(fault.status, { message: fault.message ?? `stand-in ${fault.status}` }, fault.headers);
+      }
+      try {
+        route(record, url, send, loginOf(req.headers.authorization));
+      } catch (err) {
+        send(500, { message: String(err) });
+      }
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const address = await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address())));
+  const url = `http://127.0.0.1:${address.port}`;
+
+  /** One page of `items`, with the Link header GitHub sends when there are more. */
+  function page(items, record, send) {
+    const perPage = Number(record.query.per_page ?? 30);
+    const n = Number(record.query.page ?? 1);
+    const slice = items.slice((n - 1) * perPage, n * perPage);
+    const headers = {};
+    if (n * perPage < items.length) {
+      const next = new URL(record.path, url);
+      for (const [k, v] of Object.entries({ ...record.query, page: String(n + 1) })) next.searchParams.set(k, v);
+      headers.link = `<${next}>; rel="next"`;
+    }
+    send(200, slice, headers);
+  }
+
+  function route(record, reqUrl, send, login) {
+    const { method, path, body } = record;
+    if (method === 'POST' && path === '/graphql') {
+      if (/viewer\s*\{\s*login/.test(body?.query ?? '')) return send(200, { data: { viewer: { login } } });
+      return send(200, { errors: [{ message: 'the stand-in knows only viewer { login }' }] });
+    }
+    let m = /^\/repos\/([^/]+)\/([^/]+)\/(.*)$/.exec(path);
+    if (!m) return send(404, { message: 'Not Found' });
+    const repo = `${m[1]}/${m[2]}`;
+    const rest = m[3];
+
+    if ((m = /^collaborators\/([^/]+)\/permission$/.exec(rest)) && method === 'GET') {
+      const user = decodeURIComponent(m[1]);
+      const permission = permissions[user];
+      if (!permission) return send(404, { message: `${user} is not a user` });
+      const legacy = { maintain: 'write', triage: 'read' }[permission] ?? permission;
+      return send(200, { permission: legacy, role_name: permission, user: { login: user } });
+    }
+    if ((m = /^issues\/(\d+)\/comments$/.exec(rest))) {
+      const issue = Number(m[1]);
+      if (method === 'GET') {
+        return page(
+          comments.filter((c) => c.repo === repo && c.issue === issue),
+          record,
+          send,
+        );
+      }
+      if (method === 'POST') {
+        const id = nextComment++;
+        const comment = {
+          id,
+          issue,
+          repo,
+          body: body.body,
+          user: { login },
+          html_url: `${serverUrl}/${repo}/issues/${issue}#issuecomment-${id}`,
+        };
+        comments.push(comment);
+        return send(201, comment);
+      }
+    }
+    if ((m = /^issues\/comments\/(\d+)$/.exec(rest)) && method === 'PATCH') {
+      const comment = comments.find((c) => c.repo === repo && c.id === Number(m[1]));
+      if (!comment) return send(404, { message: 'Not Found' });
+      if (comment.user.login !== login) return send(403, { message: 'Resource not accessible by integration' });
+      comment.body = body.body;
+      return send(200, comment);
+    }
+    if (rest === 'issues' && method === 'GET') {
+      const { state = 'open', creator, sort = 'created', direction = 'desc' } = record.query;
+      const found = issues.filter(
+        (i) => i.repo === repo && (state === 'all' || i.state === state) && (!creator || i.user.login === creator),
+      );
+      const key = sort === 'updated' ? (i) => i.updated : (i) => i.number;
+      found.sort((a, b) => (direction === 'asc' ? key(a) - key(b) : key(b) - key(a)));
+      return page(found, record, send);
+    }
+    if (rest === 'issues' && method === 'POST') {
+      const issue = addIssue({ repo, title: body.title, body: body.body ?? '', labels: body.labels ?? [], login });
+      return send(201, issue);
+    }
+    if ((m = /^issues\/(\d+)$/.exec(rest)) && method === 'PATCH') {
+      const issue = issues.find((i) => i.repo === repo && i.number === Number(m[1]));
+      if (!issue) return send(404, { message: 'Not Found' });
+      if (body.body !== undefined) issue.body = body.body;
+      issue.updated = ++ticks;
+      return send(200, issue);
+    }
+    send(404, { message: `the stand-in has no ${method} ${path}` });
+  }
+
+  /** An issue (or, with `pullRequest`, a pull request) as if someone had opened it. */
+  function addIssue({ repo, title, body = '', labels = [], login, pullRequest = false, state = 'open' }) {
+    const number = issues.length + 1;
+    const issue = {
+      number,
+      repo,
+      title,
+      body,
+      state,
+      labels: labels.map((name) => (typeof name === 'string' ? { name } : name)),
+      user: { login },
+      html_url: `${serverUrl}/${repo}/${pullRequest ? 'pull' : 'issues'}/${number}`,
+      updated: ++ticks,
+      ...(pullRequest ? { pull_request: { url: `${url}/repos/${repo}/pulls/${number}` } } : {}),
+    };
+    issues.push(issue);
+    return issue;
+  }
+
+  return {
+    url,
+    requests,
+    comments,
+    issues,
+    permissions,
+    addIssue,
+    /** Answers `status` (or nothing) to requests matching `method` and `path`, `times` times (or always). @param {Fault} fault */
+    fail: (fault) => void faults.push(fault),
+    /** Forgets the faults and the recorded requests (not the issues and comments). */
+    reset: () => {
+      faults.length = 0;
+      requests.length = 0;
+    },
+    /** The requests that change something (GraphQL reads left out). */
+    writes: () => requests.filter((r) => r.method !== 'GET' && r.path !== '/graphql'),
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve(undefined));
+      }),
+  };
+}

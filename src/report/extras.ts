@@ -1,0 +1,47 @@
+import type { AgentResult } from '../types.js';
+import { agentBlock, fenceFor } from './markdown.js';
+
+// What some results carry besides the answer: the patch stats of an agent that worked on the repository
+// (`changes`) and the JSON answer of one given a schema (`structured`). Results without them show neither.
+
+export interface ChangeStats {
+  files: number;
+  insertions: number;
+  deletions: number;
+}
+
+/** A part of an agent's section in report.md beyond its answer; `markdown` must already be safe. */
+export interface ReportSection {
+  title: string;
+  markdown: string;
+}
+
+export function changesOf(r: AgentResult): ChangeStats | undefined {
+  const c = (r as { changes?: Partial<ChangeStats> | null }).changes;
+  if (!c || ![c.files, c.insertions, c.deletions].every((n) => typeof n === 'number')) return undefined;
+  return c as ChangeStats;
+}
+
+/** `+12 −3 in 2 files`, or a dash when the agent changed nothing it reports. */
+export function formatChanges(c: ChangeStats | undefined): string {
+  if (!c) return '–';
+  return `+${c.insertions} −${c.deletions} in ${c.files} file${c.files === 1 ? '' : 's'}`;
+}
+
+export function structuredOf(r: AgentResult): unknown {
+  return (r as { structured?: unknown }).structured;
+}
+
+/** The sections a result itself gives: its structured answer and its changes, where it has them. */
+export function resultSections(r: AgentResult): ReportSection[] {
+  const sections: ReportSection[] = [];
+  const structured = structuredOf(r);
+  if (structured !== undefined && structured !== null) {
+    const json = JSON.stringify(structured, null, 2);
+    const fence = fenceFor(json);
+    sections.push({ title: 'Structured result', markdown: agentBlock(`${fence}json\n${json}\n${fence}`) });
+  }
+  const changes = changesOf(r);
+  if (changes) sections.push({ title: 'Changes', markdown: formatChanges(changes) });
+  return sections;
+}
