@@ -14,6 +14,7 @@ import { failureMessage } from './report/outcome.js';
 import { writeJobSummary, writeOutputs } from './report/outputs.js';
 import { computeStats } from './report/stats.js';
 import { renderSummary } from './report/summary.js';
+import { AdaptiveConcurrency } from './schedule/adaptive.js';
 import { defaultMaxParallel } from './schedule/capacity.js';
 import { runAgents } from './schedule/scheduler.js';
 import { limiter } from './util/limit.js';
@@ -73,9 +74,20 @@ export async function run(): Promise<void> {
       signal: controller.signal,
       startGate: limiter(os.availableParallelism()),
     };
+    const concurrency = new AdaptiveConcurrency({
+      max: maxParallel,
+      adapt: inputs.adaptiveConcurrency,
+      now: Date.now(),
+    });
     const cpuBefore = childrenCpuMs();
     const finished = await core.group('Agents', () =>
-      runAgents(specs, { maxParallel, ctx, onFinished: (r) => uploader.agentFinished(r.id, r.outputDir) }),
+      runAgents(specs, {
+        maxParallel,
+        ctx,
+        onFinished: (r) => uploader.agentFinished(r.id, r.outputDir),
+        concurrency,
+        budgetUsd: inputs.budgetUsd,
+      }),
     );
     const uploads = await core.group('Uploads', () =>
       settle(uploader.finish(), controller.signal, () => cancelledAt + CANCEL_DEADLINE_MS - Date.now()),
@@ -86,7 +98,8 @@ export async function run(): Promise<void> {
     for (const r of results) await showAgentLog(r, secrets);
     const cpuAfter = childrenCpuMs();
     const agentsCpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
-    const stats = computeStats(results, maxParallel, agentsCpu);
+    const rateLimits = { events: concurrency.events, lowest: concurrency.lowest, adaptive: concurrency.adapt };
+    const stats = computeStats(results, maxParallel, agentsCpu, rateLimits);
     writeOutputs(results, stats, runDir, secrets);
     if (inputs.summary) await writeJobSummary(renderSummary(results, stats), secrets);
     const failure = failureMessage(inputs.failOn, results);

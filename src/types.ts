@@ -34,6 +34,19 @@ export interface AgentSpec {
   needs?: string[];
   /** `always`: start once the needs have finished, whatever their status; else only after they succeeded. */
   runIf?: 'success' | 'always';
+  /** The model the CLI switches to when the main one is overloaded (`--fallback-model`). */
+  fallbackModel?: string;
+  /** The most this agent may spend, in US dollars (`--max-budget-usd`). */
+  maxBudgetUsd?: number;
+}
+
+/** Tokens an agent used, summed over its models and its attempts, as its CLI reported them. */
+export interface TokenUsage {
+  /** Input tokens not read from or written to the prompt cache. */
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheCreationTokens: number;
 }
 
 /** What the action reports for one agent (the `results` output, one entry each). */
@@ -47,6 +60,7 @@ export interface AgentResult {
   /** Time from starting the CLI to its first output, summed over attempts. */
   startupMs: number;
   turns: number | null;
+  /** The cost its CLI reported, in US dollars, over all attempts; null when no attempt reported one. */
   costUsd: number | null;
   sessionId: string | null;
   /** The agent's folder: workspace/, events.jsonl, stderr.log, result.json, result.md. */
@@ -60,4 +74,6 @@ export interface AgentResult {
   artifactUrl?: string;
   /** Why the artifact did not land, when it did not. */
   uploadWarning?: string;
+  /** Tokens over all attempts; null when no attempt reported any. */
+  usage: TokenUsage | null;
 }

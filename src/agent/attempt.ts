@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { AgentSpec } from '../types.js';
+import type { AgentSpec, TokenUsage } from '../types.js';
 import { readSlice } from '../util/files.js';
 import { classify, type Verdict } from './classify.js';
 import { claudeArgs } from './cli-args.js';
 import type { AgentContext, AgentPaths } from './context.js';
 import { agentEnv } from './env.js';
-import { EventReader } from './events.js';
+import { EventReader, tokenUsage } from './events.js';
 import { spawnGroup } from './process.js';
 
 /**
@@ -26,6 +26,7 @@ export interface AttemptReport {
   sessionId: string | null;
   /** The whole final answer ('' without one); result.md holds the same. */
   answer: string;
+  usage: TokenUsage | null;
 }
 
 export interface AttemptOutcome {
@@ -56,13 +57,13 @@ export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: Agen
   if (ctx.signal.aborted) {
     started();
     clearTimeout(startGuard);
-    const report = { turns: null, costUsd: null, sessionId: null, answer: '' };
+    const report = { turns: null, costUsd: null, sessionId: null, answer: '', usage: null };
     return { verdict: undefined, report, exitCode: null, spawnedAt: new Date(), startupMs: 0 };
   }
   fs.mkdirSync(paths.workspace, { recursive: true });
   fs.mkdirSync(paths.configDir, { recursive: true });
   const events = fs.createWriteStream(path.join(paths.outputDir, 'events.jsonl'));
-  const reader = new EventReader();
+  const reader = new EventReader(ctx.onPushback);
   let lingerTimer: NodeJS.Timeout | undefined;
   let stoppedAfterResult = false;
   const spawnedAt = new Date();
@@ -120,6 +121,7 @@ export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: Agen
     timeoutMinutes: spec.timeoutMinutes,
     sawAssistant: reader.sawAssistant,
     stderrTail: readSlice(path.join(paths.outputDir, 'stderr.log'), 4096, 'end'),
+    maxBudgetUsd: spec.maxBudgetUsd,
   });
   if (reader.result) {
     fs.writeFileSync(path.join(paths.outputDir, 'result.json'), `${JSON.stringify(reader.result, null, 2)}\n`);
@@ -130,6 +132,7 @@ export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: Agen
     costUsd: reader.result?.total_cost_usd ?? null,
     sessionId: reader.result?.session_id ?? reader.sessionId ?? null,
     answer: reader.result?.result ?? '',
+    usage: reader.result ? tokenUsage(reader.result) : null,
   };
   return { verdict, report, exitCode, spawnedAt, startupMs: startupMs ?? Date.now() - spawnedAt.getTime() };
 }

@@ -10,5 +10,7 @@ export function claudeArgs(spec: AgentSpec): string[] {
   if (spec.allowedTools.length) args.push('--allowedTools', spec.allowedTools.join(','));
   if (spec.disallowedTools.length) args.push('--disallowedTools', spec.disallowedTools.join(','));
   if (spec.appendSystemPrompt) args.push('--append-system-prompt', spec.appendSystemPrompt);
+  if (spec.fallbackModel) args.push('--fallback-model', spec.fallbackModel);
+  if (spec.maxBudgetUsd !== undefined) args.push('--max-budget-usd', String(spec.maxBudgetUsd));
   return [...args, ...spec.claudeArgs];
 }

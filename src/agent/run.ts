@@ -5,7 +5,7 @@ import type { AgentResult, AgentSpec } from '../types.js';
 import { runAttempt, type AttemptOutcome } from './attempt.js';
 import { finalVerdict } from './classify.js';
 import { agentPaths, type AgentContext, type AgentPaths } from './context.js';
-import { buildResult } from './result.js';
+import { addSpend, buildResult, NOTHING_SPENT } from './result.js';
 
 /** The longest pause between attempts, whatever a retry-after asks for: the job's clock is running. */
 const MAX_WAIT_MS = 120_000;
@@ -16,12 +16,14 @@ export async function runAgent(spec: AgentSpec, ctx: AgentContext): Promise<Agen
   let started: Date | undefined;
   let attempts = 0;
   let startupMs = 0;
+  let spent = NOTHING_SPENT;
   let outcome: AttemptOutcome;
   for (;;) {
     attempts++;
     outcome = await runAttempt(spec, ctx, paths);
     started ??= outcome.spawnedAt;
     startupMs += outcome.startupMs;
+    spent = addSpend(spent, outcome.report);
     const last = attempts > ctx.retries || !outcome.verdict?.transient || ctx.signal.aborted;
     if (last) break;
     keepAttempt(paths, attempts);
@@ -35,6 +37,7 @@ export async function runAgent(spec: AgentSpec, ctx: AgentContext): Promise<Agen
   return buildResult(spec, paths.outputDir, {
     verdict: finalVerdict(outcome.verdict, ctx.signal.aborted),
     report: outcome.report,
+    spent,
     exitCode: outcome.exitCode,
     startedAt: started ?? finishedAt,
     finishedAt,

@@ -26,6 +26,10 @@ export const INPUT_DEFAULTS = {
   'artifact-prefix': 'agent',
   'retention-days': '',
   'artifacts-dir': './agent-artifacts',
+  'adaptive-concurrency': 'true',
+  'fallback-model': '',
+  'max-budget-usd': '',
+  'budget-usd': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -39,6 +43,8 @@ export const OUTPUT_NAMES = [
   'total-cost-usd',
   'succeeded',
   'failed',
+  'total-input-tokens',
+  'total-output-tokens',
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];

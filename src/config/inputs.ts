@@ -6,7 +6,7 @@ import { InputError, Problems } from '../util/errors.js';
 import { workspaceDir } from '../util/runner.js';
 import { FAIL_ON_VALUES, INPUT_DEFAULTS, PERMISSION_MODES, UPLOAD_MODES, type InputName } from './action-interface.js';
 import { parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
-import { integerIn, oneOf, positiveInteger, positiveMinutes, splitArgs, splitTools } from './values.js';
+import { integerIn, money, oneOf, positiveInteger, positiveMinutes, splitArgs, splitTools } from './values.js';
 
 export interface Inputs {
   specs: AgentSpec[];
@@ -24,6 +24,10 @@ export interface Inputs {
   artifactPrefix: string;
   retentionDays?: number;
   artifactsDir: string;
+  /** Lower how many agents run at once when the API pushes back (429, 529). */
+  adaptiveConcurrency: boolean;
+  /** The run's budget in US dollars: no agent starts once the finished ones cost this much. */
+  budgetUsd?: number;
 }
 
 /**
@@ -67,7 +71,12 @@ export function getInputs(): Inputs {
     appendSystemPrompt: readInput('append-system-prompt', false) || undefined,
     claudeArgs: optional('claude-args', splitArgs) ?? [],
     timeoutMinutes: optional('timeout-minutes', positiveMinutes) ?? Number(INPUT_DEFAULTS['timeout-minutes']),
+    fallbackModel: readInput('fallback-model') || undefined,
+    maxBudgetUsd: optional('max-budget-usd', money),
   };
+  if (defaults.model && defaults.fallbackModel === defaults.model) {
+    problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);
+  }
   const inputs = {
     workspace,
     maxParallel: optional('max-parallel', positiveInteger),
@@ -81,6 +90,8 @@ export function getInputs(): Inputs {
     artifactPrefix: readInput('artifact-prefix'),
     retentionDays: optional('retention-days', (v, w) => integerIn(v, 1, 90, w)),
     artifactsDir: path.resolve(workspace, readInput('artifacts-dir')),
+    adaptiveConcurrency: optional('adaptive-concurrency', (v, w) => boolean(v, w)) ?? true,
+    budgetUsd: optional('budget-usd', money),
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));

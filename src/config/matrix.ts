@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import type { AgentSpec } from '../types.js';
 import { InputError, Problems } from '../util/errors.js';
 import { nearest } from '../util/suggest.js';
-import { describe, isRecord, positiveInteger, positiveMinutes, text, toolList } from './values.js';
+import { describe, isRecord, money, positiveInteger, positiveMinutes, text, toolList } from './values.js';
 
 /** What every agent gets unless its matrix item says otherwise. */
 export type AgentDefaults = Omit<AgentSpec, 'index' | 'id' | 'prompt' | 'promptFile'>;
@@ -27,6 +27,8 @@ export const ITEM_KEYS = [
   'max-turns',
   'append-system-prompt',
   'timeout-minutes',
+  'fallback-model',
+  'max-budget-usd',
 ] as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -132,6 +134,13 @@ function parseItem(
   read('max-turns', 'maxTurns', positiveInteger);
   read('append-system-prompt', 'appendSystemPrompt', text);
   read('timeout-minutes', 'timeoutMinutes', positiveMinutes);
+  read('fallback-model', 'fallbackModel', text);
+  read('max-budget-usd', 'maxBudgetUsd', money);
+  // The CLI refuses a fallback that is the main model; said here, with the other problems, before any start.
+  const ownModels = item.model !== undefined || item['fallback-model'] !== undefined;
+  if (ownModels && spec.fallbackModel !== undefined && spec.fallbackModel === spec.model) {
+    problems.add(`${here}: 'fallback-model' must differ from its model (both are ${JSON.stringify(spec.model)})`);
+  }
   return problems.messages.length === before ? { id, spec } : { id };
 }
 
