@@ -4,8 +4,9 @@ import { notStarted } from '../agent/result.js';
 import { runAgent } from '../agent/run.js';
 import type { AgentResult, AgentSpec } from '../types.js';
 import { formatDuration, formatUsd } from '../util/format.js';
-import type { AdaptiveConcurrency, ConcurrencyChange } from './adaptive.js';
+import type { AdaptiveConcurrency } from './adaptive.js';
 import { schedule, type ScheduleOptions } from './engine.js';
+import { throttle } from './throttle.js';
 
 /** How often the log says how far the run is. */
 export const PROGRESS_EVERY_MS = 30_000;
@@ -17,7 +18,7 @@ export interface RunAgentsOptions extends Pick<ScheduleOptions, 'limit' | 'stopR
   ctx: AgentContext;
   /** Called as each agent that ran ends (to start its upload at once). */
   onFinished?: (result: AgentResult) => void;
-  /** Hears the agents' 429s and 529s, and sets how many may run at once (instead of `limit`). */
+  /** Hears the agents' 429s and 529s, and sets how many may run at once (instead of `limit`; see throttle). */
   concurrency?: AdaptiveConcurrency;
   /** Once the agents that finished reported this much cost (US dollars), no further agent starts. */
   budgetUsd?: number;
@@ -36,40 +37,14 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
   }, PROGRESS_EVERY_MS);
 
   // Adaptive concurrency: the limit falls as pushback comes in and rises on a timer after a quiet period.
-  let wake = () => {};
-  let riseTimer: NodeJS.Timeout | undefined;
-  const armRise = () => {
-    clearTimeout(riseTimer);
-    const at = concurrency?.nextRiseAt();
-    if (at !== undefined) riseTimer = setTimeout(() => wake(), Math.max(0, at - Date.now()));
-  };
-  const logChange = (c: ConcurrencyChange) => {
-    const why =
-      c.why === 'rate-limited' ? 'rate limited' : `no rate limits for ${formatDuration(concurrency!.quietMs)}`;
-    core.info(`${stamp()} ${why}: ${c.from} → ${c.to} agents at once`);
-  };
-  const limit = concurrency
-    ? () => {
-        const change = concurrency.poll(Date.now(), running, specs.length - done - running);
-        if (change) logChange(change);
-        armRise();
-        return concurrency.limit;
-      }
-    : options.limit;
-  /** Each agent's own context: its pushback reaches the controller with the epoch it started in. */
-  const agentCtx = (): AgentContext => {
-    if (!concurrency) return ctx;
-    const epoch = concurrency.started();
-    return {
-      ...ctx,
-      onPushback(pushback) {
-        ctx.onPushback?.(pushback);
-        const change = concurrency.rateLimited(Date.now(), epoch, running);
-        if (change) logChange(change);
-        armRise();
-      },
-    };
-  };
+  const throttled =
+    concurrency &&
+    throttle(
+      concurrency,
+      () => specs.length - done,
+      ctx.signal,
+      (line) => core.info(`${stamp()} ${line}`),
+    );
 
   let budgetLogged = false;
   const budgetReason = () => {
@@ -83,9 +58,9 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
   try {
     return await schedule(specs, {
       ...options,
-      limit,
+      limit: throttled ? () => throttled.limit() : options.limit,
       onWake(w) {
-        wake = w;
+        throttled?.onWake(w);
         options.onWake?.(w);
       },
       stopReason: () => options.stopReason?.() ?? budgetReason(),
@@ -93,7 +68,9 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
       async run(spec) {
         running++;
         core.info(`${stamp()} ▶ ${spec.id} started`);
-        const result = await runAgent(spec, agentCtx());
+        const agent = throttled?.agent(ctx);
+        const result = await runAgent(spec, agent?.ctx ?? ctx);
+        agent?.finished();
         running--;
         done++;
         spentUsd += result.costUsd ?? 0;
@@ -111,6 +88,6 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
     });
   } finally {
     clearInterval(progress);
-    clearTimeout(riseTimer);
+    throttled?.close();
   }
 }
