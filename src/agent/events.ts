@@ -141,6 +141,7 @@ export class EventReader {
       session_id?: string;
       message?: { model?: string };
       error_status?: unknown;
+      error?: unknown;
     };
     try {
       event = JSON.parse(line.toString('utf8'));
@@ -149,7 +150,10 @@ export class EventReader {
     }
     if (typeof event.session_id === 'string') this.sessionId = event.session_id;
     if (event.type === 'system' && event.subtype === 'api_retry') {
-      const status = pushbackStatus(event.error_status);
+      // `error` names the kind where a version leaves the status out ("rate_limit", "overloaded").
+      const status =
+        pushbackStatus(event.error_status) ??
+        (event.error === 'rate_limit' ? 429 : event.error === 'overloaded' ? 529 : undefined);
       if (status) this.onPushback?.({ status, final: false });
     }
     if (event.type === 'result') {

@@ -245,6 +245,37 @@ describe.each(CLI_VERSIONS)('EventReader on the stream of CLI %s', (version) => 
   });
 });
 
+describe('EventReader: pushback', () => {
+  const retry = (extra: object) => ({ type: 'system', subtype: 'api_retry', attempt: 1, ...extra });
+
+  it('takes the kind of error where a retry event has no status', () => {
+    const heard: Pushback[] = [];
+    const reader = new EventReader((p) => heard.push(p));
+    reader.push(Buffer.from(jsonl(retry({ error: 'rate_limit' }), retry({ error_status: null, error: 'overloaded' }))));
+    expect(heard).toEqual([
+      { status: 429, final: false },
+      { status: 529, final: false },
+    ]);
+  });
+
+  it('hears nothing of retries for other errors, nor of an error result that is no rate limit', () => {
+    const heard: Pushback[] = [];
+    const reader = new EventReader((p) => heard.push(p));
+    reader.push(
+      Buffer.from(
+        jsonl(retry({ error_status: 500, error: 'server_error' }), retry({ error_status: null, error: 'unknown' }), {
+          type: 'result',
+          is_error: true,
+          api_error_status: 400,
+          result: 'API Error: 400 bad request',
+        }),
+      ),
+    );
+    reader.end();
+    expect(heard).toEqual([]);
+  });
+});
+
 describe('apiErrorStatus', () => {
   const failed = (result: string, extra: Partial<ResultEvent> = {}): ResultEvent => ({
     type: 'result',
