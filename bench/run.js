@@ -3,7 +3,9 @@
 //   action      the action with every agent at once
 //   reference   the same `claude -p --output-format stream-json --verbose` commands started by a plain
 //               `bash -c` loop with `&` and `wait`: the limit any orchestrator can reach on this machine
-// and writes results.json, results.md and speedup.svg. `node bench/run.js --help` lists the options.
+// and writes results.json, results.md and speedup.svg. With --capacity K it measures adaptive concurrency
+// instead: the action with it on and off against a stand-in that takes at most K requests at once, written to
+// capacity-results.json and capacity-results.md. `node bench/run.js --help` lists the options.
 import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -13,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startModelServer } from '../__tests__/support/model-server.js';
 import { LOCAL_CLAUDE, ROOT, startAction } from '../__tests__/support/run-action.js';
+import { CAPACITY_MODES, checkCapacityTargets, renderCapacityMarkdown, summarizeCapacity } from './capacity.js';
 import { renderSpeedupChart } from './chart.js';
 import { checkTargets, renderMarkdown, summarize } from './report.js';
 import { estimateSequential } from '../src/report/stats.js';
@@ -32,6 +35,10 @@ const HELP = `Usage: npm run bench -- [options]
   --stagger MS      also run the reference with MS between launches ("reference-staggered")
   --gate K          also run the reference with at most K CLIs starting at once, 0 meaning one per core
                     ("reference-gated"; a CLI has started once it has written its first event)
+  --capacity K      instead of the ways above: the stand-in serves at most K requests at once (429 with
+                    retry-after beyond that), and the action runs with adaptive-concurrency on and off
+                    ("adaptive", "fixed"); reports the 429s and the wall time of each
+  --retry-after S   the retry-after of those 429s, in seconds (default 1)
   --quick           --n 2,5 --latency 2000
   --out DIR         where results.json, results.md and speedup.svg go (default bench/)
   --claude PATH     the CLI to run (default the pinned one in node_modules)
@@ -64,6 +71,8 @@ const { values: opt } = parseArgs({
     'redo-noisy': { type: 'string' },
     keep: { type: 'boolean' },
     aggregate: { type: 'string' },
+    capacity: { type: 'string' },
+    'retry-after': { type: 'string' },
     help: { type: 'boolean' },
   },
 });
@@ -110,6 +119,12 @@ for (const m of modes) {
     process.exit(2);
   }
 }
+const capacity = opt.capacity === undefined ? null : Math.round(positive('capacity', opt.capacity));
+if (capacity === 0) {
+  console.error('--capacity takes a whole number ≥ 1');
+  process.exit(2);
+}
+const retryAfterS = positive('retry-after', opt['retry-after'] ?? '1');
 const gateOpt = opt.gate === undefined ? null : Math.round(positive('gate', opt.gate));
 const gate = gateOpt === 0 ? os.availableParallelism() : gateOpt;
 const VARIANTS = ['reference-staggered', 'reference-gated'];
@@ -174,8 +189,8 @@ for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 }
 
 /** A model server for one run, recording when each agent's first main request arrived. */
-async function serverFor(/** @type {number} */ latency) {
-  const server = await startModelServer({ latencyMs: latency });
+async function serverFor(/** @type {number} */ latency, /** @type {number | null} */ cap = null) {
+  const server = await startModelServer({ latencyMs: latency, capacity: cap ?? undefined, retryAfterS });
   /** @type {Map<number, number>} agent number -> epoch ms */
   const arrivals = new Map();
   const prompts = server.stats.prompts;
@@ -295,6 +310,8 @@ function record(r) {
     quietBefore: r.quiet ?? null,
     serverRequests: r.server.stats.requests,
     serverMaxInFlight: r.server.stats.maxInFlight,
+    /** 429s the stand-in gave for its capacity (--capacity). */
+    serverRejected: r.server.stats.rejected,
     sampler: sampledRest,
     agents,
     ...(r.extra ?? {}),
@@ -361,13 +378,17 @@ function ticker(/** @type {string} */ label, /** @type {() => string} */ state) 
   return () => clearInterval(timer);
 }
 
-/** The action (dist/index.js) as the runner starts it, with every agent at once or one at a time. */
+/**
+ * The action (dist/index.js) as the runner starts it, with every agent at once or one at a time; under
+ * --capacity, every agent at once with adaptive concurrency on ("adaptive") or off ("fixed").
+ */
 async function runAction(
   /** @type {string} */ mode,
   /** @type {number} */ n,
   /** @type {number} */ rep,
   latency = latencyMs,
 ) {
+  const cap = CAPACITY_MODES.includes(mode) ? capacity : null;
   const dir = scratch(`${mode}-n${n}`);
   const probeFile = path.join(dir, 'probe.json');
   // The probe is loaded into the action's node through NODE_OPTIONS, and takes itself out of the environment
@@ -375,7 +396,7 @@ async function runAction(
   // variables such as INPUT_FAIL-ON, whose names hold a '-'.)
   const nodeOptions = [process.env.NODE_OPTIONS, `--import=${PROBE}`].filter(Boolean).join(' ');
   const prompts = Array.from({ length: n }, (_, k) => ({ id: `agent-${k + 1}`, prompt: promptFor(k + 1, n) }));
-  const { server, arrivals } = await serverFor(latency);
+  const { server, arrivals } = await serverFor(latency, cap);
   let done = 0;
   let failed = 0;
   try {
@@ -392,6 +413,7 @@ async function runAction(
         'max-parallel': mode === 'sequential' ? '1' : '',
         // The default (100) would refuse a larger --n.
         'max-agents': String(prompts.length),
+        'adaptive-concurrency': mode === 'fixed' ? 'false' : 'true',
       },
       env: {
         ...BASE_ENV,
@@ -418,7 +440,7 @@ async function runAction(
         log(`  ${mode} N=${n}: taking too long, cancelling the action`);
         stop();
       },
-      (mode === 'sequential' ? n : 1) * (latency + 60_000) + 120_000,
+      (mode === 'sequential' ? n : cap ? Math.ceil(n / cap) : 1) * (latency + 60_000) + 120_000,
     );
     const endTicker = ticker(
       `  ${mode} N=${n}`,
@@ -467,6 +489,7 @@ async function runAction(
         wallTimeMs: res.outputs['wall-time-ms'] ? Number(res.outputs['wall-time-ms']) : null,
         efficiency: res.outputs.efficiency ? Number(res.outputs.efficiency) : null,
         exitCode: res.code,
+        ...rateLimitsOf(res.summary),
       },
       benchCpuMs: (benchCpu.user + benchCpu.system) / 1000,
       quiet,
@@ -476,6 +499,22 @@ async function runAction(
     await server.close();
     if (!opt.keep) fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What the action's summary says of the rate limits: how often the API pushed back, and how low the
+ * concurrency went (null when it did not say).
+ * @param {string} summary
+ */
+function rateLimitsOf(summary) {
+  const m =
+    /\*\*Rate limits\*\*: the API pushed back \(429 or 529\) (\d+) times?(?:; the scheduler went as low as (\d+))?/.exec(
+      summary,
+    );
+  return {
+    rateLimitEvents: m ? Number(m[1]) : 0,
+    lowestConcurrency: m?.[2] ? Number(m[2]) : null,
+  };
 }
 
 /** The reference: a `bash -c` loop starting every CLI with `&`, then `wait`. */
@@ -688,7 +727,7 @@ async function main() {
   const command = `npm run bench --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
   log(
     `${info.cores} cores, ${info.memoryGiB} GiB, Node ${info.node}, CLI ${info.cliVersion}; N = ${ns.join(', ')}; ` +
-      `L = ${latencyMs} ms; ${modes.join(', ')}; parallel ways ${repeat}× each; results to ${outDir}`,
+      `L = ${latencyMs} ms; ${capacity === null ? modes.join(', ') : `capacity ${capacity}: ${CAPACITY_MODES.join(', ')}`}; parallel ways ${repeat}× each; results to ${outDir}`,
   );
 
   // Reads the 400 MB CLI into the page cache, so no timed run pays for the first read from disk.
@@ -735,6 +774,7 @@ async function main() {
       discarded.push(r);
     }
   };
+  if (capacity !== null) return capacityRuns(info, command, startedAt, runs, measure);
   for (const n of ns) {
     log(`N = ${n}`);
     if (modes.includes('sequential')) {
@@ -786,6 +826,45 @@ async function main() {
   console.log(`\n${renderMarkdown(data).split('\n## Memory')[0]}`);
   const failures = runs.reduce((sum, r) => sum + r.failures.length, 0);
   log(`wrote results.json, results.md and speedup.svg to ${outDir}`);
+  if (failures) {
+    log(`${failures} agent runs failed`);
+    process.exitCode = 1;
+  }
+}
+
+/**
+ * --capacity: for each N, the action with adaptive concurrency on and off, alternating which goes first, then
+ * capacity-results.json and capacity-results.md.
+ * @param {any} info @param {string} command @param {string} startedAt @param {any[]} runs
+ * @param {(run: () => Promise<any>) => Promise<void>} measure
+ */
+async function capacityRuns(info, command, startedAt, runs, measure) {
+  log(`capacity ${capacity} requests at once, retry-after ${retryAfterS} s: adaptive concurrency on and off`);
+  for (const n of ns) {
+    log(`N = ${n}`);
+    for (let rep = 0; rep < repeat; rep++) {
+      const order = rep % 2 ? [...CAPACITY_MODES].reverse() : CAPACITY_MODES;
+      for (const mode of order) {
+        await measure(() => runAction(mode, n, rep));
+        const r = runs.at(-1);
+        log(
+          `    ${mode}: ${r.serverRejected} 429s from the stand-in, at most ${r.serverMaxInFlight} in flight, ` +
+            `${r.reported.rateLimitEvents} rate-limit events heard, lowest concurrency ${r.reported.lowestConcurrency ?? '–'}`,
+        );
+      }
+    }
+  }
+  const rows = summarizeCapacity(runs, ns);
+  const config = { ns, latencyMs, repeat, capacity, retryAfterS, claude, command };
+  const targets = checkCapacityTargets(rows, config);
+  const data = { machine: info, config, startedAt, finishedAt: new Date().toISOString(), rows, targets, runs };
+  fs.writeFileSync(path.join(outDir, 'capacity-results.json'), `${JSON.stringify(data, null, 2)}\n`);
+  const markdown = renderCapacityMarkdown(data);
+  fs.writeFileSync(path.join(outDir, 'capacity-results.md'), markdown);
+  fs.rmSync(path.join(outDir, 'results.partial.json'), { force: true });
+  console.log(`\n${markdown}`);
+  log(`wrote capacity-results.json and capacity-results.md to ${outDir}`);
+  const failures = runs.reduce((sum, r) => sum + r.failures.length, 0);
   if (failures) {
     log(`${failures} agent runs failed`);
     process.exitCode = 1;

@@ -29,6 +29,7 @@ import { writeJobSummary, writeOutput, writeOutputs } from './report/outputs.js'
 import { renderReport, writeReport, type ReportInput } from './report/report-file.js';
 import { computeStats, type RunStats } from './report/stats.js';
 import { renderSummary } from './report/summary.js';
+import { AdaptiveConcurrency } from './schedule/adaptive.js';
 import { defaultMaxParallel } from './schedule/capacity.js';
 import { runAgents } from './schedule/scheduler.js';
 import { agentsOfShard } from './shard/assign.js';
@@ -139,6 +140,11 @@ export async function run(): Promise<void> {
       signal: controller.signal,
       startGate: limiter(os.availableParallelism()),
     };
+    const concurrency = new AdaptiveConcurrency({
+      max: maxParallel,
+      adapt: inputs.adaptiveConcurrency,
+      now: Date.now(),
+    });
     const cpuBefore = childrenCpuMs();
     publisher?.begin(
       specs.map((s) => s.id),
@@ -156,6 +162,8 @@ export async function run(): Promise<void> {
           return added;
         },
         onEvent: (e) => (e.kind === 'started' ? publisher?.started(e.spec.id) : publisher?.finished(e.result)),
+        concurrency,
+        budgetUsd: inputs.budgetUsd,
       }),
     );
     const uploads = await core.group('Uploads', () =>
@@ -167,7 +175,8 @@ export async function run(): Promise<void> {
     for (const r of results) await showAgentLog(r, secrets);
     const cpuAfter = childrenCpuMs();
     const agentsCpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
-    const stats = computeStats(results, maxParallel, agentsCpu);
+    const rateLimits = { events: concurrency.events, lowest: concurrency.lowest, adaptive: concurrency.adapt };
+    const stats = computeStats(results, maxParallel, agentsCpu, rateLimits);
     const resultsFile = writeOutputs(results, stats, runDir, secrets);
     const summary = renderSummary(results, stats);
     if (inputs.summary) await writeJobSummary(summary, secrets);

@@ -43,6 +43,19 @@ export interface AgentSpec {
   jsonSchema?: string;
   /** The planner whose file added this agent. */
   addedBy?: string;
+  /** The model the CLI switches to when the main one is overloaded (`--fallback-model`). */
+  fallbackModel?: string;
+  /** The most this agent may spend, in US dollars (`--max-budget-usd`). */
+  maxBudgetUsd?: number;
+}
+
+/** Tokens an agent used, summed over its models and its attempts, as its CLI reported them. */
+export interface TokenUsage {
+  /** Input tokens not read from or written to the prompt cache. */
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheCreationTokens: number;
 }
 
 /** What the action reports for one agent (the `results` output, one entry each). */
@@ -56,6 +69,7 @@ export interface AgentResult {
   /** Time from starting the CLI to its first output, summed over attempts. */
   startupMs: number;
   turns: number | null;
+  /** The cost its CLI reported, in US dollars, over all attempts; null when no attempt reported one. */
   costUsd: number | null;
   sessionId: string | null;
   /** The agent's folder: workspace/, events.jsonl, stderr.log, result.json, result.md. */
@@ -75,6 +89,8 @@ export interface AgentResult {
   needs?: string[];
   /** The planner that added it to the run. */
   addedBy?: string;
+  /** Tokens over all attempts; null when no attempt reported any. */
+  usage: TokenUsage | null;
 }
 
 /** One shard of a matrix split over several jobs: shard `index` (from 1) of `count`. */

@@ -20,6 +20,7 @@ export function makeResult(id: string, overrides: Partial<AgentResult> = {}): Ag
     error: null,
     attempts: 1,
     answer: `Answer of ${id}`,
+    usage: null,
     ...overrides,
   };
 }

@@ -8,7 +8,27 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const LOCAL_CLAUDE = path.join(ROOT, 'node_modules', '.bin', 'claude');
+
+/**
+ * The version and the `claude` executable of an installed CLI package, as its package.json says. Not
+ * node_modules/.bin/claude: the two CLIs below both have a bin named `claude`, and which one npm links there
+ * is not fixed.
+ * @param {string} pkg the folder under node_modules
+ * @returns {{ version: string, claude: string }}
+ */
+function installedCli(pkg) {
+  const dir = path.join(ROOT, 'node_modules', pkg);
+  const { version, bin } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  return { version, claude: path.join(dir, typeof bin === 'string' ? bin : bin.claude) };
+}
+
+/**
+ * Every CLI the tests run: the pinned one (the devDependency @anthropic-ai/claude-code) and the oldest the
+ * action supports (the devDependency alias claude-code-2-1-100; see README).
+ */
+export const CLIS = [installedCli('@anthropic-ai/claude-code'), installedCli('claude-code-2-1-100')];
+export const LOCAL_CLAUDE = CLIS[0].claude;
+export const OLDEST_CLAUDE = CLIS[1].claude;
 
 /**
  * The INPUT_* variables for `inputs`, over the defaults that the action's action.yml declares.

@@ -22,6 +22,7 @@ export function result(id: string, startS: number, seconds: number, status: Agen
     error: status === 'success' ? null : 'it failed',
     attempts: 1,
     answer: `answer of ${id}`,
+    usage: null,
   };
 }
 

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { AgentResult, AgentSpec } from '../types.js';
+import type { AgentResult, AgentSpec, TokenUsage } from '../types.js';
 import { readSlice } from '../util/files.js';
 import { classify, type Verdict } from './classify.js';
 import { claudeArgs } from './cli-args.js';
 import type { AgentContext, AgentPaths } from './context.js';
 import { agentEnv } from './env.js';
-import { EventReader } from './events.js';
+import { EventReader, tokenUsage } from './events.js';
 import { placeInputs } from './inputs.js';
 import { spawnGroup } from './process.js';
 
@@ -29,6 +29,7 @@ export interface AttemptReport {
   answer: string;
   /** The structured output, for an agent given a JSON Schema; structured.json holds the same. */
   structured?: unknown;
+  usage: TokenUsage | null;
 }
 
 export interface AttemptOutcome {
@@ -67,14 +68,14 @@ export async function runAttempt(
   if (ctx.signal.aborted) {
     started();
     clearTimeout(startGuard);
-    const report = { turns: null, costUsd: null, sessionId: null, answer: '' };
+    const report = { turns: null, costUsd: null, sessionId: null, answer: '', usage: null };
     return { verdict: undefined, report, exitCode: null, spawnedAt: new Date(), startupMs: 0 };
   }
   fs.mkdirSync(paths.workspace, { recursive: true });
   fs.mkdirSync(paths.configDir, { recursive: true });
   if (needed.length) placeInputs(paths.workspace, needed);
   const events = fs.createWriteStream(path.join(paths.outputDir, 'events.jsonl'));
-  const reader = new EventReader();
+  const reader = new EventReader(ctx.onPushback);
   let lingerTimer: NodeJS.Timeout | undefined;
   let stoppedAfterResult = false;
   const spawnedAt = new Date();
@@ -134,6 +135,7 @@ export async function runAttempt(
     stderrTail: readSlice(path.join(paths.outputDir, 'stderr.log'), 4096, 'end'),
     jsonSchema: spec.jsonSchema,
     structuredRejection: reader.structuredRejection,
+    maxBudgetUsd: spec.maxBudgetUsd,
   });
   if (reader.result) {
     fs.writeFileSync(path.join(paths.outputDir, 'result.json'), `${JSON.stringify(reader.result, null, 2)}\n`);
@@ -149,6 +151,7 @@ export async function runAttempt(
     sessionId: reader.result?.session_id ?? reader.sessionId ?? null,
     answer: reader.result?.result ?? '',
     ...(structured !== undefined && { structured }),
+    usage: reader.result ? tokenUsage(reader.result) : null,
   };
   return { verdict, report, exitCode, spawnedAt, startupMs: startupMs ?? Date.now() - spawnedAt.getTime() };
 }

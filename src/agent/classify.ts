@@ -1,6 +1,7 @@
 import type { AgentStatus } from '../types.js';
 import { compileJsonSchema } from '../util/json-schema.js';
-import type { ResultEvent } from './events.js';
+import { formatUsd } from '../util/format.js';
+import { apiErrorStatus, type ResultEvent } from './events.js';
 
 /** How one run of the CLI ended. */
 export interface AttemptEnd {
@@ -19,6 +20,8 @@ export interface AttemptEnd {
   jsonSchema?: string;
   /** The CLI's last refusal of a structured output that did not match the schema. */
   structuredRejection?: string;
+  /** The agent's `--max-budget-usd`, named when the CLI stops at it. */
+  maxBudgetUsd?: number;
 }
 
 export interface Verdict {
@@ -33,6 +36,15 @@ const firstLine = (text: string) => text.trim().split('\n')[0]?.slice(0, 300) ??
 
 export function isTransientStatus(status: number | null | undefined): boolean {
   return status === 429 || status === 529 || (typeof status === 'number' && status >= 500 && status < 600);
+}
+
+/**
+ * The connection itself failed: newer CLIs say `api_error: "connection_failed"`, older ones (2.1.100) only
+ * write `API Error: Unable to connect to API (...)` or `API Error: Connection error.` into the result.
+ */
+function connectionFailed(r: ResultEvent): boolean {
+  if (r.api_error === 'connection_failed') return true;
+  return r.is_error === true && /^API Error: (Unable to connect|Connection error)/.test(r.result ?? '');
 }
 
 /** Reads a retry-after hint (seconds) from the CLI's words, where it gives one. */
@@ -70,12 +82,18 @@ export function classify(end: AttemptEnd): Verdict {
   const hint = retryAfterMs(`${r?.result ?? ''}\n${end.stderrTail}`);
   const withHint = (v: Verdict): Verdict => (hint === undefined ? v : { ...v, retryAfterMs: hint });
   if (r) {
-    if (isTransientStatus(r.api_error_status) || r.api_error === 'connection_failed') {
+    const status = apiErrorStatus(r);
+    if (isTransientStatus(status) || connectionFailed(r)) {
       return withHint({
         status: 'failure',
-        error: firstLine(r.result ?? `API error ${r.api_error_status}`),
+        error: firstLine(r.result ?? `API error ${status}`),
         transient: true,
       });
+    }
+    if (r.subtype === 'error_max_budget_usd') {
+      const budget = end.maxBudgetUsd === undefined ? 'budget' : `budget of ${formatUsd(end.maxBudgetUsd)}`;
+      const spent = r.total_cost_usd === undefined ? '' : ` (${formatUsd(r.total_cost_usd)} spent)`;
+      return { status: 'failure', error: `${budget} reached${spent}`, transient: false };
     }
     const detail = firstLine(r.result ?? r.errors?.join('; ') ?? '');
     const kind = r.subtype && r.subtype !== 'success' ? r.subtype : 'error';

@@ -11,5 +11,7 @@ export function claudeArgs(spec: AgentSpec): string[] {
   if (spec.disallowedTools.length) args.push('--disallowedTools', spec.disallowedTools.join(','));
   if (spec.appendSystemPrompt) args.push('--append-system-prompt', spec.appendSystemPrompt);
   if (spec.jsonSchema) args.push('--json-schema', spec.jsonSchema);
+  if (spec.fallbackModel) args.push('--fallback-model', spec.fallbackModel);
+  if (spec.maxBudgetUsd !== undefined) args.push('--max-budget-usd', String(spec.maxBudgetUsd));
   return [...args, ...spec.claudeArgs];
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Credentials } from '../types.js';
 import type { Limiter } from '../util/limit.js';
+import type { Pushback } from './events.js';
 
 /** What every agent of a run shares: the CLI, the run folder, the credentials, the cancel signal. */
 export interface AgentContext {
@@ -19,6 +20,8 @@ export interface AgentContext {
    * by it: a CLI waiting on the model needs almost no CPU, but a starting one needs a whole core.
    */
   startGate?: Limiter;
+  /** Hears each 429 and 529 as the agent meets it, while it runs (the scheduler adapts to them). */
+  onPushback?: (pushback: Pushback) => void;
 }
 
 export interface AgentPaths {

@@ -1,3 +1,5 @@
+import type { TokenUsage } from '../types.js';
+
 /** The fields of the CLI's final `result` event that the action reads. */
 export interface ResultEvent {
   type: 'result';
@@ -14,6 +16,68 @@ export interface ResultEvent {
   errors?: string[];
   /** With `--json-schema`: what the model passed to the StructuredOutput tool, once the CLI accepted it. */
   structured_output?: unknown;
+  /** The main model's tokens; some versions report zeros here when the run ended in an error. */
+  usage?: {
+    input_tokens?: number;
+    output_tokens?: number;
+    cache_read_input_tokens?: number;
+    cache_creation_input_tokens?: number;
+  };
+  /** Every model's tokens (the main one, the fallback, the small model for side tasks), in every version. */
+  modelUsage?: Record<
+    string,
+    { inputTokens?: number; outputTokens?: number; cacheReadInputTokens?: number; cacheCreationInputTokens?: number }
+  >;
+}
+
+/** The API pushed back on an agent: a rate limit (429) or an overload (529). */
+export interface Pushback {
+  status: 429 | 529;
+  /** The error ended the CLI's run; otherwise the CLI is retrying the request itself. */
+  final: boolean;
+}
+
+/**
+ * The HTTP status of the API error a run ended with. Newer CLIs put it in `api_error_status`; older ones
+ * (2.1.100 and before) leave that out and write the status only into the text of the error result:
+ * `API Error: 429 {"type":"error",...}`, or in newer wording `API Error: Request rejected (429) · ...`.
+ */
+export function apiErrorStatus(r: ResultEvent): number | undefined {
+  if (typeof r.api_error_status === 'number') return r.api_error_status;
+  if (r.is_error !== true || typeof r.result !== 'string') return undefined;
+  const m = /^API Error: (?:(\d{3})\b|[^(\n]*\((\d{3})\))/.exec(r.result);
+  return m ? Number(m[1] ?? m[2]) : undefined;
+}
+
+/** A 429 or 529 status as a Pushback's, else undefined. */
+function pushbackStatus(status: unknown): Pushback['status'] | undefined {
+  return status === 429 || status === 529 ? status : undefined;
+}
+
+/**
+ * The tokens a result reports, summed over its models. `modelUsage` is preferred: every version fills it,
+ * for every model, even when the run ended in an error, where `usage` holds zeros.
+ */
+export function tokenUsage(r: ResultEvent): TokenUsage | null {
+  const models = Object.values(r.modelUsage ?? {});
+  if (models.length) {
+    const sum = (pick: (m: (typeof models)[number]) => number | undefined) =>
+      models.reduce((n, m) => n + (pick(m) ?? 0), 0);
+    return {
+      inputTokens: sum((m) => m.inputTokens),
+      outputTokens: sum((m) => m.outputTokens),
+      cacheReadTokens: sum((m) => m.cacheReadInputTokens),
+      cacheCreationTokens: sum((m) => m.cacheCreationInputTokens),
+    };
+  }
+  const u = r.usage;
+  if (!u) return null;
+  return {
+    inputTokens: u.input_tokens ?? 0,
+    outputTokens: u.output_tokens ?? 0,
+    cacheReadTokens: u.cache_read_input_tokens ?? 0,
+    cacheCreationTokens: u.cache_creation_input_tokens ?? 0,
+  };
 }
 
 /**
@@ -27,7 +91,9 @@ const MAX_LINE = 16 * 1024 * 1024;
 
 /**
  * Follows the CLI's stream-json output chunk by chunk, keeping only what the action reports:
- * the final result event and whether the model answered at all.
+ * the final result event and whether the model answered at all. `onPushback` hears of every 429 and 529
+ * as it happens: the CLI retries these itself and says so in an `api_retry` event (2.1.100 and later), and
+ * the error that ends a run is in its result.
  */
 export class EventReader {
   result: ResultEvent | undefined;
@@ -38,6 +104,8 @@ export class EventReader {
   private partial: Buffer[] = [];
   private partialLength = 0;
   private overflow = false;
+
+  constructor(private readonly onPushback?: (pushback: Pushback) => void) {}
 
   push(chunk: Buffer): void {
     let start = 0;
@@ -74,14 +142,20 @@ export class EventReader {
     const rejection = line.includes(SCHEMA_MISMATCH);
     if (
       line.length === 0 ||
-      (!line.includes('"type":"result"') && !line.includes('"type":"assistant"') && !rejection)
+      (!line.includes('"type":"result"') &&
+        !line.includes('"type":"assistant"') &&
+        !line.includes('"api_retry"') &&
+        !rejection)
     ) {
       return;
     }
     let event: {
       type?: string;
+      subtype?: string;
       session_id?: string;
       message?: { model?: string; content?: { type?: string; content?: unknown; is_error?: boolean }[] };
+      error_status?: unknown;
+      error?: unknown;
     };
     try {
       event = JSON.parse(line.toString('utf8'));
@@ -89,7 +163,18 @@ export class EventReader {
       return;
     }
     if (typeof event.session_id === 'string') this.sessionId = event.session_id;
-    if (event.type === 'result') this.result = event as ResultEvent;
+    if (event.type === 'system' && event.subtype === 'api_retry') {
+      // `error` names the kind where a version leaves the status out ("rate_limit", "overloaded").
+      const status =
+        pushbackStatus(event.error_status) ??
+        (event.error === 'rate_limit' ? 429 : event.error === 'overloaded' ? 529 : undefined);
+      if (status) this.onPushback?.({ status, final: false });
+    }
+    if (event.type === 'result') {
+      this.result = event as ResultEvent;
+      const status = pushbackStatus(apiErrorStatus(this.result));
+      if (status) this.onPushback?.({ status, final: true });
+    }
     if (rejection && event.type === 'user' && Array.isArray(event.message?.content)) {
       for (const block of event.message.content) {
         if (block.type === 'tool_result' && block.is_error && typeof block.content === 'string') {

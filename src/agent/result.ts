@@ -1,14 +1,38 @@
-import type { AgentResult, AgentSpec } from '../types.js';
+import type { AgentResult, AgentSpec, TokenUsage } from '../types.js';
 import type { AttemptReport } from './attempt.js';
 import { finalVerdict, type Verdict } from './classify.js';
 
 /** Results and the summary carry this much of an answer at most; result.md has all of it. */
 export const ANSWER_EXCERPT = 2000;
 
+/** What an agent cost: its CLIs' reported cost and tokens. */
+export type Spend = Pick<AttemptReport, 'costUsd' | 'usage'>;
+
+export const NOTHING_SPENT: Spend = { costUsd: null, usage: null };
+
+/** Two spends added up; what was not reported (null) adds nothing, and nothing reported stays null. */
+export function addSpend(a: Spend, b: Spend): Spend {
+  const add = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : x + y);
+  const tokens = (x: TokenUsage | null, y: TokenUsage | null): TokenUsage | null =>
+    x === null
+      ? y
+      : y === null
+        ? x
+        : {
+            inputTokens: x.inputTokens + y.inputTokens,
+            outputTokens: x.outputTokens + y.outputTokens,
+            cacheReadTokens: x.cacheReadTokens + y.cacheReadTokens,
+            cacheCreationTokens: x.cacheCreationTokens + y.cacheCreationTokens,
+          };
+  return { costUsd: add(a.costUsd, b.costUsd), usage: tokens(a.usage, b.usage) };
+}
+
 export interface AgentRun {
   verdict: Verdict;
   /** The last attempt's report. */
   report: AttemptReport;
+  /** Every attempt's spend added up: a retried agent paid for each try. */
+  spent: Spend;
   exitCode: number | null;
   startedAt: Date;
   finishedAt: Date;
@@ -16,7 +40,7 @@ export interface AgentRun {
   attempts: number;
 }
 
-const NOTHING_REPORTED: AttemptReport = { turns: null, costUsd: null, sessionId: null, answer: '' };
+const NOTHING_REPORTED: AttemptReport = { turns: null, sessionId: null, answer: '', ...NOTHING_SPENT };
 
 /** The one place an AgentResult is made, for agents that ran and (with `notStarted`) for those that did not. */
 export function buildResult(spec: AgentSpec, outputDir: string, run: AgentRun): AgentResult {
@@ -30,7 +54,7 @@ export function buildResult(spec: AgentSpec, outputDir: string, run: AgentRun): 
     durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
     startupMs: run.startupMs,
     turns: report.turns,
-    costUsd: report.costUsd,
+    costUsd: run.spent.costUsd,
     sessionId: report.sessionId,
     outputDir,
     error: verdict.error,
@@ -39,6 +63,7 @@ export function buildResult(spec: AgentSpec, outputDir: string, run: AgentRun): 
     ...(report.structured !== undefined && { structured: report.structured }),
     ...(spec.needs?.length && { needs: spec.needs }),
     ...(spec.addedBy !== undefined && { addedBy: spec.addedBy }),
+    usage: run.spent.usage,
   };
 }
 
@@ -66,6 +91,7 @@ function unstarted(spec: AgentSpec, outputDir: string, verdict: Verdict): AgentR
   return buildResult(spec, outputDir, {
     verdict,
     report: NOTHING_REPORTED,
+    spent: NOTHING_SPENT,
     exitCode: null,
     startedAt: now,
     finishedAt: now,

@@ -6,7 +6,7 @@ import { runAttempt, type AttemptOutcome } from './attempt.js';
 import { finalVerdict } from './classify.js';
 import { agentPaths, type AgentContext, type AgentPaths } from './context.js';
 import { composePrompt } from './inputs.js';
-import { buildResult, refused } from './result.js';
+import { addSpend, buildResult, NOTHING_SPENT, refused } from './result.js';
 
 /** The longest pause between attempts, whatever a retry-after asks for: the job's clock is running. */
 const MAX_WAIT_MS = 120_000;
@@ -35,12 +35,14 @@ export async function runAgent(
   let started: Date | undefined;
   let attempts = 0;
   let startupMs = 0;
+  let spent = NOTHING_SPENT;
   let outcome: AttemptOutcome;
   for (;;) {
     attempts++;
     outcome = await runAttempt(spec, ctx, paths, needed);
     started ??= outcome.spawnedAt;
     startupMs += outcome.startupMs;
+    spent = addSpend(spent, outcome.report);
     const last = attempts > ctx.retries || !outcome.verdict?.transient || ctx.signal.aborted;
     if (last) break;
     keepAttempt(paths, attempts);
@@ -54,6 +56,7 @@ export async function runAgent(
   return buildResult(spec, paths.outputDir, {
     verdict: finalVerdict(outcome.verdict, ctx.signal.aborted),
     report: outcome.report,
+    spent,
     exitCode: outcome.exitCode,
     startedAt: started ?? finishedAt,
     finishedAt,

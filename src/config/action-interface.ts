@@ -34,6 +34,10 @@ export const INPUT_DEFAULTS = {
   'issue-title': '',
   'issue-labels': '',
   'allowed-actors': '',
+  'adaptive-concurrency': 'true',
+  'fallback-model': '',
+  'max-budget-usd': '',
+  'budget-usd': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -50,6 +54,8 @@ export const OUTPUT_NAMES = [
   'report-file',
   'comment-url',
   'issue-url',
+  'total-input-tokens',
+  'total-output-tokens',
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];

@@ -20,6 +20,7 @@ import {
   issueTitle,
   labelList,
   loginList,
+  money,
   oneOf,
   positiveInteger,
   positiveMinutes,
@@ -57,6 +58,10 @@ export interface Inputs {
   issueLabels: string[];
   /** Logins that may start the action on events anyone can trigger, without write access. */
   allowedActors: string[];
+  /** Lower how many agents run at once when the API pushes back (429, 529). */
+  adaptiveConcurrency: boolean;
+  /** The run's budget in US dollars: no agent starts once the finished ones cost this much. */
+  budgetUsd?: number;
 }
 
 /**
@@ -105,7 +110,12 @@ export function getInputs(): Inputs {
     claudeArgs: optional('claude-args', splitArgs) ?? [],
     timeoutMinutes: optional('timeout-minutes', positiveMinutes) ?? Number(INPUT_DEFAULTS['timeout-minutes']),
     jsonSchema: optional('json-schema', (v, w) => readJsonSchema(v, workspace, w)),
+    fallbackModel: readInput('fallback-model') || undefined,
+    maxBudgetUsd: optional('max-budget-usd', money),
   };
+  if (defaults.model && defaults.fallbackModel === defaults.model) {
+    problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);
+  }
   const inputs = {
     workspace,
     maxParallel: optional('max-parallel', positiveInteger),
@@ -127,6 +137,8 @@ export function getInputs(): Inputs {
     issueTitle: optional('issue-title', issueTitle) ?? '',
     issueLabels: labelList(readInput('issue-labels')),
     allowedActors: optional('allowed-actors', loginList) ?? [],
+    adaptiveConcurrency: optional('adaptive-concurrency', (v, w) => boolean(v, w)) ?? true,
+    budgetUsd: optional('budget-usd', money),
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));

@@ -6,7 +6,7 @@ import { findPlaceholders } from '../util/placeholders.js';
 import { nearest } from '../util/suggest.js';
 import { checkGraph } from './graph.js';
 import { readJsonSchema } from './json-schema.js';
-import { describe, isRecord, oneOf, positiveInteger, positiveMinutes, text, toolList } from './values.js';
+import { describe, isRecord, money, oneOf, positiveInteger, positiveMinutes, text, toolList } from './values.js';
 import { resolveWorkspaceFile } from './workspace-file.js';
 
 /** What every agent gets unless its matrix item says otherwise. */
@@ -34,6 +34,8 @@ export const ITEM_KEYS = [
   'run-if',
   'spawn',
   'json-schema',
+  'fallback-model',
+  'max-budget-usd',
 ] as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -154,6 +156,13 @@ function parseItem(
   read('run-if', 'runIf', (v, w) => oneOf(String(v), ['success', 'always'] as const, w));
   read('spawn', 'spawn', flag);
   read('json-schema', 'jsonSchema', (v, w) => readJsonSchema(v, workspace, w));
+  read('fallback-model', 'fallbackModel', text);
+  read('max-budget-usd', 'maxBudgetUsd', money);
+  // The CLI refuses a fallback that is the main model; said here, with the other problems, before any start.
+  const ownModels = item.model !== undefined || item['fallback-model'] !== undefined;
+  if (ownModels && spec.fallbackModel !== undefined && spec.fallbackModel === spec.model) {
+    problems.add(`${here}: 'fallback-model' must differ from its model (both are ${JSON.stringify(spec.model)})`);
+  }
   problems.check(() => checkPlaceholders(spec, here));
   const needs = spec.needs ?? [];
   return problems.messages.length === before ? { id, needs, spec } : { id, needs };

@@ -34,6 +34,17 @@ export function integerIn(value: unknown, min: number, max: number, what: string
   return n;
 }
 
+/** An amount of US dollars above zero, written as a number or as decimal text, with or without a `$`. */
+export function money(value: unknown, what: string): number {
+  const n = scalarNumber(typeof value === 'string' ? value.trim().replace(/^\$/, '') : value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new InputError(
+      `${what} must be an amount of US dollars above zero, such as 0.50 or 5; got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
 /** A number written as a number or as decimal text; NaN for anything else (lists, hex, empty text). */
 function scalarNumber(value: unknown): number {
   if (typeof value === 'number') return value;

@@ -29,6 +29,8 @@ export function writeOutputs(
     'total-cost-usd': stats.totalCostUsd.toFixed(4),
     succeeded: String(stats.succeeded),
     failed: String(stats.failed),
+    'total-input-tokens': String(stats.totalUsage.inputTokens),
+    'total-output-tokens': String(stats.totalUsage.outputTokens),
   };
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
   return file;

@@ -1,4 +1,14 @@
-import type { AgentResult } from '../types.js';
+import type { AgentResult, TokenUsage } from '../types.js';
+
+/** How the API pushed back during the run, and how far the scheduler lowered the concurrency for it. */
+export interface RateLimits {
+  /** 429s and 529s the agents met, retries included. */
+  events: number;
+  /** The fewest agents the scheduler allowed at once. */
+  lowest: number;
+  /** Whether `adaptive-concurrency` was on. */
+  adaptive: boolean;
+}
 
 export interface RunStats {
   agents: number;
@@ -13,6 +23,9 @@ export interface RunStats {
   efficiency: number;
   parallelism: number;
   totalCostUsd: number;
+  /** Every agent's tokens added up. */
+  totalUsage: TokenUsage;
+  rateLimits?: RateLimits;
 }
 
 export interface SequentialEstimate {
@@ -41,7 +54,12 @@ export function estimateSequential(
 }
 
 /** The run's numbers for the summary and the outputs; see `estimateSequential` for the speedup. */
-export function computeStats(results: readonly AgentResult[], maxParallel: number, agentsCpuMs?: number): RunStats {
+export function computeStats(
+  results: readonly AgentResult[],
+  maxParallel: number,
+  agentsCpuMs?: number,
+  rateLimits?: RateLimits,
+): RunStats {
   // Agents cancelled before they started took no time and say nothing of the overlap.
   const ran = results.filter((r) => r.durationMs > 0);
   const starts = ran.map((r) => Date.parse(r.startedAt));
@@ -62,6 +80,13 @@ export function computeStats(results: readonly AgentResult[], maxParallel: numbe
     efficiency: speedup / parallelism,
     parallelism,
     totalCostUsd: results.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
+    totalUsage: {
+      inputTokens: results.reduce((sum, r) => sum + (r.usage?.inputTokens ?? 0), 0),
+      outputTokens: results.reduce((sum, r) => sum + (r.usage?.outputTokens ?? 0), 0),
+      cacheReadTokens: results.reduce((sum, r) => sum + (r.usage?.cacheReadTokens ?? 0), 0),
+      cacheCreationTokens: results.reduce((sum, r) => sum + (r.usage?.cacheCreationTokens ?? 0), 0),
+    },
+    rateLimits,
   };
 }
 
@@ -81,4 +106,10 @@ export function combineStats(results: readonly AgentResult[], parts: readonly Ru
   const sequentialEstimateMs = ran.reduce((sum, p) => sum + p.sequentialEstimateMs, 0);
   const speedup = whole.wallTimeMs > 0 ? sequentialEstimateMs / whole.wallTimeMs : 0;
   return { ...whole, sequentialEstimateMs, speedup, efficiency: speedup / parallelism, parallelism };
+}
+
+/** The share of input tokens read from the prompt cache (0 to 1); null without any input. */
+export function cacheReadShare(u: TokenUsage): number | null {
+  const input = u.inputTokens + u.cacheReadTokens + u.cacheCreationTokens;
+  return input > 0 ? u.cacheReadTokens / input : null;
 }

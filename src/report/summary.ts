@@ -1,8 +1,8 @@
-import type { AgentResult } from '../types.js';
-import { formatCost, formatDuration } from '../util/format.js';
+import type { AgentResult, TokenUsage } from '../types.js';
+import { formatCost, formatDuration, formatTokens } from '../util/format.js';
 import { criticalPath, flowchart, hasGraph } from './graph.js';
 import { escapeCell } from './markdown.js';
-import type { RunStats } from './stats.js';
+import { cacheReadShare, type RunStats } from './stats.js';
 import { statusCell } from './status.js';
 
 /** GitHub refuses a step summary over 1 MiB; stay well under it. */
@@ -10,10 +10,33 @@ export const SUMMARY_BUDGET = 900 * 1024;
 /** A chart with more bars than this is unreadable, and slow to render. */
 export const GANTT_MAX = 100;
 
+/** Tokens in and out, the input counting what was read from and written to the cache. */
+function tokens(u: TokenUsage): string {
+  return `${formatTokens(u.inputTokens + u.cacheReadTokens + u.cacheCreationTokens)} in / ${formatTokens(u.outputTokens)} out`;
+}
+
 function row(r: AgentResult): string {
   const name = r.artifactUrl ? `[\`${r.id}\`](${r.artifactUrl})` : `\`${r.id}\``;
   const said = r.uploadWarning ? `⚠️ ${r.uploadWarning}` : r.status === 'success' ? r.answer : (r.error ?? r.answer);
-  return `| ${name} | ${statusCell(r)} | ${formatDuration(r.durationMs)} | ${r.turns ?? '–'} | ${formatCost(r.costUsd)} | ${escapeCell(said)} |`;
+  return `| ${name} | ${statusCell(r)} | ${formatDuration(r.durationMs)} | ${r.turns ?? '–'} | ${formatCost(r.costUsd)}${r.usage ? ` · ${tokens(r.usage)}` : ''} | ${escapeCell(said)} |`;
+}
+
+/** The run's tokens beside its cost, with the share of input read from the cache. */
+function totalTokens(u: TokenUsage): string {
+  const share = cacheReadShare(u);
+  const cached = share === null ? '' : ` (${(share * 100).toFixed(0)}% of the input read from cache)`;
+  return `tokens ${tokens(u)}${cached}`;
+}
+
+/** How the API pushed back, when it did, and how far the scheduler lowered the concurrency. */
+function rateLimitNote(stats: RunStats): string[] {
+  const rl = stats.rateLimits;
+  if (!rl || rl.events === 0) return [];
+  const times = `${rl.events} ${rl.events === 1 ? 'time' : 'times'}`;
+  const lowered = rl.adaptive
+    ? `the scheduler went as low as ${rl.lowest} ${rl.lowest === 1 ? 'agent' : 'agents'} at once (of ${stats.parallelism})`
+    : '`adaptive-concurrency` is off, so the scheduler did not lower the concurrency';
+  return ['', `**Rate limits**: the API pushed back (429 or 529) ${times}; ${lowered}.`];
 }
 
 function gantt(results: readonly AgentResult[], runners?: readonly RunnerPart[]): string[] {
@@ -113,7 +136,9 @@ export function renderSummary(
       `wall time ${formatDuration(stats.wallTimeMs)}${deps.totals} · sum of durations ${formatDuration(stats.sumDurationMs)} · ` +
       `one after another ≈ ${formatDuration(stats.sequentialEstimateMs)} · ` +
       `speedup ${stats.speedup.toFixed(2)}× · efficiency ${(stats.efficiency * 100).toFixed(0)}% ` +
-      `(of ${stats.parallelism} at once) · total cost ${formatCost(stats.totalCostUsd)}`,
+      `(of ${stats.parallelism} at once) · total cost ${formatCost(stats.totalCostUsd)} · ` +
+      totalTokens(stats.totalUsage),
+    ...rateLimitNote(stats),
     '',
     '> Speedup and efficiency are estimates of the one-after-another run. Agents that start together on one ' +
       'runner wait on each other’s CPU while they start up, which stretches every duration; so the estimate ' +

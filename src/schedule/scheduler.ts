@@ -3,8 +3,10 @@ import { agentPaths, type AgentContext } from '../agent/context.js';
 import { failedAfter, notStarted } from '../agent/result.js';
 import { runAgent } from '../agent/run.js';
 import type { AgentResult, AgentSpec } from '../types.js';
-import { formatDuration } from '../util/format.js';
+import { formatDuration, formatUsd } from '../util/format.js';
+import type { AdaptiveConcurrency } from './adaptive.js';
 import { schedule, type ScheduleOptions } from './engine.js';
+import { throttle } from './throttle.js';
 
 /** How often the log says how far the run is. */
 export const PROGRESS_EVERY_MS = 30_000;
@@ -22,16 +24,21 @@ export interface RunAgentsOptions extends Pick<ScheduleOptions, 'limit' | 'stopR
    * the planner then fails with that reason.
    */
   plan?: (planner: AgentSpec, folder: string, taken: readonly string[]) => AgentSpec[];
+  /** Hears the agents' 429s and 529s, and sets how many may run at once (instead of `limit`; see throttle). */
+  concurrency?: AdaptiveConcurrency;
+  /** Once the agents that finished reported this much cost (US dollars), no further agent starts. */
+  budgetUsd?: number;
 }
 
 /**
  * Runs every agent (see `schedule` for the order), logging each start and end and a progress line every 30 s.
  */
 export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsOptions): Promise<AgentResult[]> {
-  const { ctx } = options;
+  const { ctx, concurrency } = options;
   const ids = specs.map((s) => s.id);
   let running = 0;
   let done = 0;
+  let spentUsd = 0;
   const progress = setInterval(() => {
     core.info(`${stamp()} progress: ${done} done, ${running} running, ${ids.length - done - running} waiting`);
   }, PROGRESS_EVERY_MS);
@@ -50,17 +57,45 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
     return { result: ran, added };
   };
 
+  // Adaptive concurrency: the limit falls as pushback comes in and rises on a timer after a quiet period.
+  const throttled =
+    concurrency &&
+    throttle(
+      concurrency,
+      () => ids.length - done,
+      ctx.signal,
+      (line) => core.info(`${stamp()} ${line}`),
+    );
+
+  let budgetLogged = false;
+  const budgetReason = () => {
+    if (options.budgetUsd === undefined || spentUsd < options.budgetUsd) return undefined;
+    const reason = `the run's budget of ${formatUsd(options.budgetUsd)} was reached (${formatUsd(spentUsd)} spent)`;
+    if (!budgetLogged) core.info(`${stamp()} ${reason}: no further agent starts`);
+    budgetLogged = true;
+    return reason;
+  };
+
   try {
     return await schedule(specs, {
       ...options,
+      limit: throttled ? () => throttled.limit() : options.limit,
+      onWake(w) {
+        throttled?.onWake(w);
+        options.onWake?.(w);
+      },
+      stopReason: () => options.stopReason?.() ?? budgetReason(),
       signal: ctx.signal,
       async run(spec, needed) {
         running++;
         core.info(`${stamp()} ▶ ${spec.id} started`);
-        const outcome = expand(spec, await runAgent(spec, ctx, needed));
+        const agent = throttled?.agent(ctx);
+        const outcome = expand(spec, await runAgent(spec, agent?.ctx ?? ctx, needed));
+        agent?.finished();
         const { result } = outcome;
         running--;
         done++;
+        spentUsd += result.costUsd ?? 0;
         const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
         const why = result.error ? `: ${result.error}` : '';
         core.info(`${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}${why}`);
@@ -76,5 +111,6 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
     });
   } finally {
     clearInterval(progress);
+    throttled?.close();
   }
 }

@@ -12,3 +12,16 @@ export function formatDuration(ms: number): string {
 export function formatCost(usd: number | null): string {
   return usd === null ? '–' : `$${usd.toFixed(4)}`;
 }
+
+/** An amount of US dollars as people write it: `$0.50`, `$12.00`, and `$0.004` for amounts under a cent. */
+export function formatUsd(usd: number): string {
+  if (usd !== 0 && Math.abs(usd) < 0.01) return `$${Number(usd.toPrecision(2))}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+/** A count of tokens, short: `950`, `12.3k`, `4.56M`. */
+export function formatTokens(n: number): string {
+  if (n < 1000) return String(Math.round(n));
+  if (n < 999_950) return `${(n / 1000).toFixed(1)}k`;
+  return `${(n / 1e6).toFixed(2)}M`;
+}

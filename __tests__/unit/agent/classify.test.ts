@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   classify,
@@ -6,7 +9,7 @@ import {
   retryAfterMs,
   type AttemptEnd,
 } from '../../../src/agent/classify.js';
-import type { ResultEvent } from '../../../src/agent/events.js';
+import { EventReader, type ResultEvent } from '../../../src/agent/events.js';
 
 const success: ResultEvent = {
   type: 'result',
@@ -319,5 +322,56 @@ describe('classify: structured output', () => {
   it('judges a failed run as before, schema or not', () => {
     const verdict = classify(end({ exitCode: 1, result: undefined, jsonSchema: schema, stderrTail: 'boom' }));
     expect(verdict.error).toBe('exited 1 without a result: boom');
+  });
+});
+
+/** The result event of a stream captured from a real CLI (see events.test.ts). */
+function capturedResult(version: string, name: string): ResultEvent {
+  const reader = new EventReader();
+  reader.push(fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', version, name)));
+  reader.end();
+  return reader.result!;
+}
+
+describe.each(['2.1.332', '2.1.100'])('classify: the errors of CLI %s', (version) => {
+  it.each(['429-final.jsonl', '529-final.jsonl'])('retries the rate limit or overload in %s', (name) => {
+    const verdict = classify(end({ exitCode: 1, result: capturedResult(version, name) }));
+    expect(verdict).toMatchObject({ status: 'failure', transient: true });
+    expect(verdict.error).toMatch(/^API Error: .*(429|529)/);
+  });
+
+  it('names the budget the agent reached, and does not retry it', () => {
+    const verdict = classify(end({ exitCode: 1, result: capturedResult(version, 'budget.jsonl'), maxBudgetUsd: 0.05 }));
+    expect(verdict.status).toBe('failure');
+    expect(verdict.transient).toBe(false);
+    expect(verdict.error).toMatch(/^budget of \$0\.05 reached \(\$0\.\d\d spent\)$/);
+  });
+});
+
+describe('classify: the errors only the older CLI (2.1.100) words differently', () => {
+  it('retries a 500 whose status is only in the text', () => {
+    const verdict = classify(end({ exitCode: 1, result: capturedResult('2.1.100', '500-final.jsonl') }));
+    expect(verdict).toMatchObject({ status: 'failure', transient: true });
+  });
+
+  it('retries a connection that failed, said only in the text', () => {
+    const verdict = classify(end({ exitCode: 1, result: capturedResult('2.1.100', 'connection-failed.jsonl') }));
+    expect(verdict).toEqual({
+      status: 'failure',
+      error: 'API Error: Unable to connect to API (UND_ERR_SOCKET)',
+      transient: true,
+    });
+  });
+
+  it('does not retry an answer that merely mentions an API error', () => {
+    const answer = { ...success, is_error: true, result: 'I looked: the API Error: 429 docs say wait' };
+    expect(classify(end({ exitCode: 1, result: answer })).transient).toBe(false);
+  });
+});
+
+describe('classify: a budget without its amount', () => {
+  it('still says the budget was reached', () => {
+    const result: ResultEvent = { type: 'result', subtype: 'error_max_budget_usd', is_error: true };
+    expect(classify(end({ exitCode: 1, result })).error).toBe('budget reached');
   });
 });

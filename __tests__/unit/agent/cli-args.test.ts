@@ -58,6 +58,15 @@ describe('claudeArgs', () => {
     expect(args).toHaveLength(BASE.length + 12);
   });
 
+  it('passes the fallback model and the budget, as a plain decimal', () => {
+    const args = claudeArgs(spec({ fallbackModel: 'claude-sonnet', maxBudgetUsd: 0.5 }));
+    expect(flag(args, '--fallback-model')).toBe('claude-sonnet');
+    expect(flag(args, '--max-budget-usd')).toBe('0.5');
+    expect(args).toHaveLength(BASE.length + 4);
+    expect(claudeArgs(spec())).not.toContain('--fallback-model');
+    expect(claudeArgs(spec())).not.toContain('--max-budget-usd');
+  });
+
   it('leaves out flags for settings that are not given', () => {
     const args = claudeArgs(spec({ model: 'm' }));
     expect(args).toEqual([...BASE, '--model', 'm']);

@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { EventReader } from '../../../src/agent/events.js';
+import { apiErrorStatus, EventReader, tokenUsage, type Pushback, type ResultEvent } from '../../../src/agent/events.js';
 
 const init = { type: 'system', subtype: 'init', session_id: 'sess-1', tools: ['Read'] };
 const assistant = {
@@ -204,5 +207,151 @@ describe('EventReader: structured output', () => {
     const structured = read(jsonl({ ...result, structured_output: { a: 1 } }));
     expect(structured.result?.structured_output).toEqual({ a: 1 });
     expect(structured.structuredRejection).toBeUndefined();
+  });
+});
+
+/**
+ * Streams captured from real CLIs against the stand-in model (fixtures/<version>/, the `system init` line left
+ * out): 2.1.332 (pinned) and 2.1.100 (the oldest supported, which leaves `api_error_status` out of its results).
+ */
+const CLI_VERSIONS = ['2.1.332', '2.1.100'] as const;
+const fixture = (version: string, name: string) =>
+  fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', version, name));
+
+/** Reads a captured stream in small chunks, as it would arrive, and collects what was heard. */
+function follow(bytes: Buffer): { reader: EventReader; heard: Pushback[] } {
+  const heard: Pushback[] = [];
+  const reader = new EventReader((p) => heard.push(p));
+  for (let i = 0; i < bytes.length; i += 97) reader.push(bytes.subarray(i, i + 97));
+  reader.end();
+  return { reader, heard };
+}
+
+describe.each(CLI_VERSIONS)('EventReader on the stream of CLI %s', (version) => {
+  it('hears each 429 the CLI retried itself, as it happens, and then the answer', () => {
+    const { reader, heard } = follow(fixture(version, '429-retried.jsonl'));
+    expect(heard).toEqual([
+      { status: 429, final: false },
+      { status: 429, final: false },
+    ]);
+    expect(reader.result).toMatchObject({ subtype: 'success', is_error: false, result: 'Done: hello' });
+  });
+
+  it.each([429, 529] as const)('hears the retry and the final error when %i did not go away', (status) => {
+    const { heard } = follow(fixture(version, `${status}-final.jsonl`));
+    expect(heard).toEqual([
+      { status, final: false },
+      { status, final: true },
+    ]);
+  });
+
+  it('hears nothing from a run that hit its budget', () => {
+    expect(follow(fixture(version, 'budget.jsonl')).heard).toEqual([]);
+  });
+
+  it('reads the tokens of a run that ended at its budget, where `usage` holds zeros', () => {
+    const { reader } = follow(fixture(version, 'budget.jsonl'));
+    expect(reader.result?.usage?.input_tokens).toBe(0);
+    expect(tokenUsage(reader.result!)).toEqual({
+      inputTokens: 100_000,
+      outputTokens: 100,
+      cacheReadTokens: 50_000,
+      cacheCreationTokens: 10_000,
+    });
+  });
+});
+
+describe('EventReader: pushback', () => {
+  const retry = (extra: object) => ({ type: 'system', subtype: 'api_retry', attempt: 1, ...extra });
+
+  it('takes the kind of error where a retry event has no status', () => {
+    const heard: Pushback[] = [];
+    const reader = new EventReader((p) => heard.push(p));
+    reader.push(Buffer.from(jsonl(retry({ error: 'rate_limit' }), retry({ error_status: null, error: 'overloaded' }))));
+    expect(heard).toEqual([
+      { status: 429, final: false },
+      { status: 529, final: false },
+    ]);
+  });
+
+  it('hears nothing of retries for other errors, nor of an error result that is no rate limit', () => {
+    const heard: Pushback[] = [];
+    const reader = new EventReader((p) => heard.push(p));
+    reader.push(
+      Buffer.from(
+        jsonl(retry({ error_status: 500, error: 'server_error' }), retry({ error_status: null, error: 'unknown' }), {
+          type: 'result',
+          is_error: true,
+          api_error_status: 400,
+          result: 'API Error: 400 bad request',
+        }),
+      ),
+    );
+    reader.end();
+    expect(heard).toEqual([]);
+  });
+});
+
+describe('apiErrorStatus', () => {
+  const failed = (result: string, extra: Partial<ResultEvent> = {}): ResultEvent => ({
+    type: 'result',
+    subtype: 'success',
+    is_error: true,
+    result,
+    ...extra,
+  });
+
+  it('takes api_error_status where the CLI fills it (2.1.332)', () => {
+    const { reader } = follow(fixture('2.1.332', '429-final.jsonl'));
+    expect(reader.result?.api_error_status).toBe(429);
+    expect(apiErrorStatus(reader.result!)).toBe(429);
+  });
+
+  it('reads the status from the error text where the CLI leaves the field out (2.1.100)', () => {
+    for (const status of [429, 529, 500]) {
+      const { reader } = follow(fixture('2.1.100', `${status}-final.jsonl`));
+      expect(reader.result?.api_error_status).toBeUndefined();
+      expect(apiErrorStatus(reader.result!)).toBe(status);
+    }
+  });
+
+  it.each([
+    ['API Error: 429 {"type":"error","error":{"type":"rate_limit_error"}}', 429],
+    ['API Error: Request rejected (429) · slow down', 429],
+    ['API Error: 529 Overloaded. This is a server-side issue', 529],
+  ])('reads %j', (text, status) => {
+    expect(apiErrorStatus(failed(text))).toBe(status);
+  });
+
+  it('finds no status in an answer, in a success, or in an error without one', () => {
+    expect(apiErrorStatus(failed('The API Error: 429 page says…'))).toBeUndefined();
+    expect(apiErrorStatus(failed('API Error: 429 rate limited', { is_error: false }))).toBeUndefined();
+    expect(apiErrorStatus(failed('API Error: Unable to connect to API (UND_ERR_SOCKET)'))).toBeUndefined();
+    expect(apiErrorStatus(failed('API Error: 12345 what'))).toBeUndefined();
+  });
+});
+
+describe('tokenUsage', () => {
+  it('adds up every model, the fallback and the small model included', () => {
+    const r: ResultEvent = {
+      type: 'result',
+      usage: { input_tokens: 1, output_tokens: 1 },
+      modelUsage: {
+        main: { inputTokens: 100, outputTokens: 20, cacheReadInputTokens: 300, cacheCreationInputTokens: 40 },
+        small: { inputTokens: 5, outputTokens: 1 },
+      },
+    };
+    expect(tokenUsage(r)).toEqual({
+      inputTokens: 105,
+      outputTokens: 21,
+      cacheReadTokens: 300,
+      cacheCreationTokens: 40,
+    });
+  });
+
+  it('falls back to usage without modelUsage, and is null without either', () => {
+    const r: ResultEvent = { type: 'result', usage: { input_tokens: 7, output_tokens: 3, cache_read_input_tokens: 2 } };
+    expect(tokenUsage(r)).toEqual({ inputTokens: 7, outputTokens: 3, cacheReadTokens: 2, cacheCreationTokens: 0 });
+    expect(tokenUsage({ type: 'result' })).toBeNull();
   });
 });

@@ -32,6 +32,7 @@ function need(id: string, files: Record<string, string>, status: AgentStatus = '
     error: error ?? null,
     attempts: 1,
     answer: files['result.md'] ?? '',
+    usage: null,
   };
 }
 

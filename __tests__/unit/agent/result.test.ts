@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ANSWER_EXCERPT, buildResult, failedAfter, notStarted, refused } from '../../../src/agent/result.js';
+import {
+  addSpend,
+  ANSWER_EXCERPT,
+  buildResult,
+  failedAfter,
+  NOTHING_SPENT,
+  notStarted,
+  refused,
+} from '../../../src/agent/result.js';
 import type { AgentSpec } from '../../../src/types.js';
 
 const spec: AgentSpec = {
@@ -17,7 +25,8 @@ describe('buildResult', () => {
     const long = 'x'.repeat(ANSWER_EXCERPT + 10);
     const r = buildResult(spec, '/run/a', {
       verdict: { status: 'success', error: null, transient: false },
-      report: { turns: 3, costUsd: 0.2, sessionId: 's-1', answer: long },
+      report: { turns: 3, costUsd: 0.2, sessionId: 's-1', answer: long, usage: null },
+      spent: { costUsd: 0.5, usage: tokens(10, 2, 30, 4) },
       exitCode: 0,
       startedAt: new Date('2026-01-01T00:00:00.000Z'),
       finishedAt: new Date('2026-01-01T00:00:02.500Z'),
@@ -33,13 +42,36 @@ describe('buildResult', () => {
       durationMs: 2500,
       startupMs: 400,
       turns: 3,
-      costUsd: 0.2,
+      costUsd: 0.5,
       sessionId: 's-1',
       outputDir: '/run/a',
       error: null,
       attempts: 2,
       answer: `${'x'.repeat(ANSWER_EXCERPT)}…`,
+      usage: tokens(10, 2, 30, 4),
     });
+  });
+});
+
+const tokens = (inputTokens: number, outputTokens: number, cacheReadTokens: number, cacheCreationTokens: number) => ({
+  inputTokens,
+  outputTokens,
+  cacheReadTokens,
+  cacheCreationTokens,
+});
+
+describe('addSpend', () => {
+  it('adds every attempt’s cost and tokens: a retried agent paid for each try', () => {
+    const first = { costUsd: 0.25, usage: tokens(100, 20, 0, 50) };
+    const second = { costUsd: 0.5, usage: tokens(200, 40, 50, 0) };
+    expect(addSpend(first, second)).toEqual({ costUsd: 0.75, usage: tokens(300, 60, 50, 50) });
+  });
+
+  it('counts an attempt that reported nothing as nothing, and stays null when none reported', () => {
+    const one = { costUsd: 0.25, usage: tokens(1, 2, 3, 4) };
+    expect(addSpend(NOTHING_SPENT, one)).toEqual(one);
+    expect(addSpend(one, NOTHING_SPENT)).toEqual(one);
+    expect(addSpend(NOTHING_SPENT, NOTHING_SPENT)).toEqual({ costUsd: null, usage: null });
   });
 });
 
@@ -49,13 +81,15 @@ describe('notStarted', () => {
     expect(r).toMatchObject({ id: 'a', status: 'cancelled', error: 'cancelled before it started', attempts: 0 });
     expect(r.durationMs).toBe(0);
     expect(r.startedAt).toBe(r.finishedAt);
+    expect(r).toMatchObject({ costUsd: null, usage: null });
   });
 });
 
 describe('results of agents in a graph', () => {
   const run = {
     verdict: { status: 'success' as const, error: null, transient: false },
-    report: { turns: 1, costUsd: 0, sessionId: null, answer: '{"n":1}', structured: { n: 1 } },
+    report: { turns: 1, costUsd: 0, sessionId: null, answer: '{"n":1}', structured: { n: 1 }, usage: null },
+    spent: NOTHING_SPENT,
     exitCode: 0,
     startedAt: new Date('2026-01-01T00:00:00.000Z'),
     finishedAt: new Date('2026-01-01T00:00:01.000Z'),

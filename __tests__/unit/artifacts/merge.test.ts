@@ -19,6 +19,7 @@ function result(id: string): AgentResult {
     error: null,
     attempts: 1,
     answer: 'ok',
+    usage: null,
   };
 }
 

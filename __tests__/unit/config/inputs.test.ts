@@ -86,6 +86,8 @@ describe('getInputs', () => {
       issueTitle: '',
       issueLabels: [],
       allowedActors: [],
+      adaptiveConcurrency: true,
+      budgetUsd: undefined,
     });
   });
 
@@ -288,6 +290,42 @@ describe('getInputs', () => {
     const error = refuse('permission-mode');
     for (const mode of PERMISSION_MODES) expect(error.message).toContain(mode);
     expect(error.message).toContain(value);
+  });
+
+  it('reads the rate-limit and budget inputs, the agent ones into every agent', () => {
+    setInputs({
+      prompts: '["a"]',
+      model: 'claude-opus',
+      'adaptive-concurrency': 'false',
+      'fallback-model': 'claude-sonnet',
+      'max-budget-usd': '0.50',
+      'budget-usd': '$5',
+    });
+    const inputs = getInputs();
+    expect(inputs).toMatchObject({ adaptiveConcurrency: false, budgetUsd: 5 });
+    expect(inputs.specs[0]).toMatchObject({ model: 'claude-opus', fallbackModel: 'claude-sonnet', maxBudgetUsd: 0.5 });
+  });
+
+  it.each([
+    ['budget-usd', '-1'],
+    ['budget-usd', '0'],
+    ['max-budget-usd', 'lots'],
+    ['max-budget-usd', '-0.5'],
+  ])('refuses %s %j, naming the input and the value', (input, value) => {
+    setInputs({ prompts: '["a"]', [input]: value });
+    const error = refuse(input);
+    expect(error.message).toMatch(/amount of US dollars above zero/);
+    expect(error.message).toContain(JSON.stringify(value));
+  });
+
+  it('refuses an adaptive-concurrency that is not a boolean', () => {
+    setInputs({ prompts: '["a"]', 'adaptive-concurrency': 'sometimes' });
+    expect(refuse('adaptive-concurrency').message).toMatch(/true or false/);
+  });
+
+  it('refuses a fallback-model that is the model', () => {
+    setInputs({ prompts: '["a"]', model: 'claude-opus', 'fallback-model': 'claude-opus' });
+    expect(refuse('fallback-model').message).toMatch(/must differ from input 'model'/);
   });
 
   it('refuses claude-args with shell operators', () => {

@@ -114,6 +114,14 @@ describe('parseMatrix: valid matrices', () => {
     });
   });
 
+  it('reads a fallback model and a budget per agent', () => {
+    const [spec, other] = parse('- {prompt: a, fallback-model: item-fallback, max-budget-usd: 0.5}\n- b');
+    expect(spec).toMatchObject({ model: 'default-model', fallbackModel: 'item-fallback', maxBudgetUsd: 0.5 });
+    expect(other?.fallbackModel).toBeUndefined();
+    expect(other?.maxBudgetUsd).toBeUndefined();
+    expect(parse('- {prompt: a, max-budget-usd: "$2"}')[0]?.maxBudgetUsd).toBe(2);
+  });
+
   it('does not let one item override leak into the next', () => {
     const specs = parse('- {prompt: a, model: special, max-turns: 1}\n- b');
     expect(specs[0]?.model).toBe('special');
@@ -365,6 +373,17 @@ describe('parseMatrix: refused input', () => {
     expect(refuse('- {prompt: a, disallowed-tools: {Bash: true}}').message).toMatch(
       /'disallowed-tools' must be a list of tool names or a string, got a mapping/,
     );
+  });
+
+  it('refuses a budget that is not an amount of dollars, and a fallback model that is the model', () => {
+    expect(refuse('- {id: b, prompt: a, max-budget-usd: lots}').message).toContain(
+      `Input 'prompts': item 0 (id "b"): 'max-budget-usd' must be an amount of US dollars above zero, such as 0.50 or 5; got "lots"`,
+    );
+    expect(refuse('- {prompt: a, max-budget-usd: -1}').message).toMatch(/'max-budget-usd' must be an amount/);
+    expect(refuse('- {prompt: a, fallback-model: default-model}').message).toMatch(
+      /item 0 \(id "agent-1"\): 'fallback-model' must differ from its model \(both are "default-model"\)/,
+    );
+    expect(refuse('- {prompt: a, model: m, fallback-model: m}').message).toMatch(/'fallback-model' must differ/);
   });
 
   it('reports every problem of every item at once, each naming the item and the key', () => {

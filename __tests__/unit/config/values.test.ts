@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { positiveInteger, positiveMinutes, splitArgs, splitTools, toolList } from '../../../src/config/values.js';
+import {
+  money,
+  positiveInteger,
+  positiveMinutes,
+  splitArgs,
+  splitTools,
+  toolList,
+} from '../../../src/config/values.js';
 import { InputError } from '../../../src/util/errors.js';
 
 describe('splitTools', () => {
@@ -106,4 +113,27 @@ describe('splitArgs', () => {
   it('treats quoted operators as plain text', () => {
     expect(splitArgs(`"a | b" '>' \\;`, 'args')).toEqual(['a | b', '>', ';']);
   });
+});
+
+describe('money', () => {
+  it.each([
+    ['0.50', 0.5],
+    ['5', 5],
+    ['$12.25', 12.25],
+    [' 0.001 ', 0.001],
+    [3, 3],
+    [0.25, 0.25],
+  ])('reads %j as %f dollars', (value, usd) => {
+    expect(money(value, "Input 'budget-usd'")).toBe(usd);
+  });
+
+  it.each(['-1', '0', 'lots', '', '$', '1e3', '0x10', '5 USD', -2, 0, Infinity, NaN, [5], { usd: 5 }, null])(
+    'refuses %j, naming the input and the value',
+    (value) => {
+      expect(() => money(value, "Input 'max-budget-usd'")).toThrow(InputError);
+      expect(() => money(value, "Input 'max-budget-usd'")).toThrow(
+        /^Input 'max-budget-usd' must be an amount of US dollars above zero/,
+      );
+    },
+  );
 });

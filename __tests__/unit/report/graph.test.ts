@@ -23,6 +23,7 @@ function r(id: string, start: number, end: number, extra: Partial<AgentResult> =
     error: null,
     attempts: 1,
     answer: `${id} says`,
+    usage: null,
     ...extra,
   };
 }

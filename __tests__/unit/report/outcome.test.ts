@@ -18,6 +18,7 @@ function agent(id: string, status: AgentResult['status'], error: string | null =
     error,
     attempts: 1,
     answer: 'ok',
+    usage: null,
   };
 }
 

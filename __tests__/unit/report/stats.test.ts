@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineStats, computeStats, estimateSequential } from '../../../src/report/stats.js';
+import { cacheReadShare, combineStats, computeStats, estimateSequential } from '../../../src/report/stats.js';
 import type { AgentResult } from '../../../src/types.js';
 
 const T0 = Date.parse('2025-06-01T12:00:00.000Z');
@@ -21,6 +21,7 @@ function ran(startMs: number, durationMs: number, overrides: Partial<AgentResult
     error: null,
     attempts: 1,
     answer: '',
+    usage: null,
     ...overrides,
   };
 }
@@ -100,6 +101,7 @@ describe('computeStats', () => {
       efficiency: 0,
       parallelism: 2,
       totalCostUsd: 0,
+      totalUsage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0 },
     });
   });
 
@@ -135,6 +137,24 @@ describe('computeStats', () => {
     );
     expect(stats.totalCostUsd).toBeCloseTo(1.75, 10);
     expect(computeStats([ran(0, 10), notStarted(0)], 2).totalCostUsd).toBe(0);
+  });
+
+  it('sums the tokens, reading unknown ones as nothing', () => {
+    const usage = (n: number) => ({
+      inputTokens: n,
+      outputTokens: 2 * n,
+      cacheReadTokens: 3 * n,
+      cacheCreationTokens: 4 * n,
+    });
+    const stats = computeStats([ran(0, 10, { usage: usage(1) }), ran(0, 10, { usage: usage(10) }), notStarted(0)], 4);
+    expect(stats.totalUsage).toEqual(usage(11));
+    expect(computeStats([notStarted(0)], 1).totalUsage).toEqual(usage(0));
+  });
+
+  it('carries the rate limits the scheduler met', () => {
+    const rateLimits = { events: 3, lowest: 2, adaptive: true };
+    expect(computeStats([ran(0, 10)], 4, undefined, rateLimits).rateLimits).toEqual(rateLimits);
+    expect(computeStats([ran(0, 10)], 4).rateLimits).toBeUndefined();
   });
 
   it('counts the cost of failed agents too', () => {
@@ -218,5 +238,18 @@ describe('combineStats', () => {
 
   it('is zero for no agents', () => {
     expect(combineStats([], [computeStats([], 1)])).toMatchObject({ agents: 0, wallTimeMs: 0, speedup: 0 });
+  });
+});
+
+describe('cacheReadShare', () => {
+  it('is the share of all input tokens read from the cache', () => {
+    expect(cacheReadShare({ inputTokens: 100, outputTokens: 9, cacheReadTokens: 300, cacheCreationTokens: 100 })).toBe(
+      0.6,
+    );
+    expect(cacheReadShare({ inputTokens: 10, outputTokens: 9, cacheReadTokens: 0, cacheCreationTokens: 0 })).toBe(0);
+  });
+
+  it('is null without any input', () => {
+    expect(cacheReadShare({ inputTokens: 0, outputTokens: 9, cacheReadTokens: 0, cacheCreationTokens: 0 })).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeStats } from '../../../src/report/stats.js';
+import { computeStats, type RateLimits } from '../../../src/report/stats.js';
 import { escapeCell } from '../../../src/report/markdown.js';
 import { GANTT_MAX, SUMMARY_BUDGET, renderSummary } from '../../../src/report/summary.js';
 import { formatDuration } from '../../../src/util/format.js';
@@ -28,6 +28,7 @@ function result(i: number, overrides: Partial<AgentResult> = {}): AgentResult {
     error: null,
     attempts: 1,
     answer: `Answer ${i + 1}`,
+    usage: null,
     ...overrides,
   };
 }
@@ -212,6 +213,33 @@ describe('renderSummary', () => {
     expect(md).toContain(`speedup ${(15 / 7).toFixed(2)}×`);
     expect(md).toContain(`efficiency ${((15 / 7 / 3) * 100).toFixed(0)}% (of 3 at once)`);
     expect(md).toContain('total cost $1.5000');
+  });
+
+  it('shows tokens beside the cost, and in the totals with the share of input read from the cache', () => {
+    const usage = { inputTokens: 1000, outputTokens: 450, cacheReadTokens: 8000, cacheCreationTokens: 1000 };
+    const md = render([result(0, { usage }), result(1, { usage: null })]);
+    const rows = tableRows(md);
+    expect(rows[0]).toContain('| $0.5000 · 10.0k in / 450 out |');
+    expect(rows[1]).toContain('| $0.5000 |');
+    for (const row of rows) expect(separators(row)).toBe(SEPARATORS);
+    expect(md).toContain('total cost $1.0000 · tokens 10.0k in / 450 out (80% of the input read from cache)');
+  });
+
+  it('says how often the API pushed back and how low the concurrency went, only when it did', () => {
+    const results = [result(0), result(1), result(2), result(3)];
+    const withLimits = (rateLimits: RateLimits) =>
+      renderSummary(results, computeStats(results, 4, undefined, rateLimits));
+    expect(withLimits({ events: 12, lowest: 2, adaptive: true })).toContain(
+      '**Rate limits**: the API pushed back (429 or 529) 12 times; the scheduler went as low as 2 agents at once (of 4).',
+    );
+    expect(withLimits({ events: 1, lowest: 1, adaptive: true })).toContain(
+      '1 time; the scheduler went as low as 1 agent at once',
+    );
+    expect(withLimits({ events: 3, lowest: 4, adaptive: false })).toContain(
+      '3 times; `adaptive-concurrency` is off, so the scheduler did not lower the concurrency.',
+    );
+    expect(withLimits({ events: 0, lowest: 4, adaptive: true })).not.toContain('Rate limits');
+    expect(render(results)).not.toContain('Rate limits');
   });
 
   it('draws a mermaid gantt chart of the agents that ran', () => {

@@ -37,6 +37,7 @@ function result(id: string, status: AgentStatus, error: string | null = null): A
     error,
     attempts: status === 'skipped' || status === 'cancelled' ? 0 : 1,
     answer: '',
+    usage: null,
   };
 }
 
