@@ -32,7 +32,6 @@ import { renderSummary } from './report/summary.js';
 import { AdaptiveConcurrency } from './schedule/adaptive.js';
 import { defaultMaxParallel } from './schedule/capacity.js';
 import { runAgents } from './schedule/scheduler.js';
-import { agentsOfShard } from './shard/assign.js';
 import { writeShardFiles } from './shard/files.js';
 import { SHARD_FILES, buildManifest } from './shard/manifest.js';
 import type { AgentResult, ShardRef } from './types.js';
@@ -68,12 +67,12 @@ export async function run(): Promise<void> {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
     const { shard } = inputs;
-    const specs = shard ? agentsOfShard(inputs.specs, shard) : inputs.specs;
+    const { specs } = inputs;
     validateArtifactNames(
       plannedArtifactNames(
         inputs.upload,
         inputs.artifactPrefix,
-        inputs.specs.map((s) => s.id),
+        inputs.matrix.map((s) => s.id),
         shard?.count,
       ),
     );
@@ -99,7 +98,7 @@ export async function run(): Promise<void> {
     if (shard) {
       const ids = specs.map((s) => s.id).join(', ') || 'none';
       core.info(
-        `Shard ${shard.index} of ${shard.count}: ${specs.length} of the matrix's ${inputs.specs.length} agents (${ids})`,
+        `Shard ${shard.index} of ${shard.count}: ${specs.length} of the matrix's ${inputs.matrix.length} agents (${ids})`,
       );
     }
     // Split over shards, the aggregate step publishes the one comment and issue for all of them.
@@ -250,7 +249,7 @@ async function uploadShard(shard: ShardRef, step: ShardStep): Promise<string | u
     core.warning(`Cancelled: shard artifact ${name} was not uploaded.`);
     return undefined;
   }
-  const matrixIndex = new Map(inputs.specs.map((s) => [s.id, s.index]));
+  const matrixIndex = new Map(inputs.matrix.map((s) => [s.id, s.index]));
   const manifest = buildManifest(shard, matrixIndex, results, step.stats, step.stepStartedAt, new Date());
   // Not in the run folder, where an agent could have the same name.
   const root = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-shard-`));

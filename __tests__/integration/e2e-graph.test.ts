@@ -84,14 +84,14 @@ describe('examples/map-reduce.yml against the stand-in', () => {
 
   it('runs the planner, one reviewer per folder, and the report', () => {
     expect(run.code).toBe(0);
-    expect(Object.keys(byId)).toEqual(['plan', 'report', 'plan.docs', 'plan.src', 'plan.tests']);
+    expect(Object.keys(byId)).toEqual(['plan', 'synthesis', 'plan.docs', 'plan.src', 'plan.tests']);
     for (const r of Object.values(byId)) expect(r.status, r.id).toBe('success');
     expect(byId['plan.src']).toMatchObject({ addedBy: 'plan', answer: 'src: no findings' });
-    expect(byId.report?.needs).toEqual(['plan']);
+    expect(byId.synthesis?.needs).toEqual(['plan']);
   });
 
   it('starts the report after every reviewer ended, with all their answers', () => {
-    const report = byId.report!;
+    const report = byId.synthesis!;
     for (const f of folders) {
       const reviewer = byId[`plan.${f}`]!;
       expect(Date.parse(report.startedAt)).toBeGreaterThanOrEqual(Date.parse(reviewer.finishedAt));
@@ -109,7 +109,7 @@ describe('examples/map-reduce.yml against the stand-in', () => {
 
   it('shows the graph and the critical path in the summary', () => {
     expect(run.summary).toContain('```mermaid\nflowchart LR');
-    expect(run.summary).toMatch(/critical path [\d.]+ s \(`plan` → `plan\.\w+` → `report`\)/);
+    expect(run.summary).toMatch(/critical path [\d.]+ s \(`plan` → `plan\.\w+` → `synthesis`\)/);
     expect(run.summary).toMatch(/allows a speedup of at most \d+\.\d\d×/);
     expect(run.summary).toContain('```mermaid\ngantt');
     expect(run.stdout).toContain('⊕ plan added 3 agents: plan.docs, plan.src, plan.tests');

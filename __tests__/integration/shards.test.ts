@@ -63,7 +63,7 @@ describe('shards through artifacts-dir, outside GitHub Actions', () => {
       [...ORDER.map((id) => `agent-${id}.zip`), ...[1, 2, 3].map((i) => `agent-shard-${i}-of-3.zip`)].sort(),
     );
     const files = readZip(fs.readFileSync(path.join(artifactsDir, 'agent-shard-2-of-3.zip')));
-    expect([...files.keys()].sort()).toEqual(['results.json', 'shard.json', 'summary.md']);
+    expect([...files.keys()].sort()).toEqual(['report.md', 'results.json', 'shard.json', 'summary.md']);
     expect(files.get('results.json')!.toString()).toBe(shards[1]!.outputs.results);
     expect(JSON.parse(files.get('shard.json')!.toString())).toMatchObject({
       shard: { index: 2, count: 3 },
@@ -163,6 +163,7 @@ describe('shards through the artifact service', () => {
       dir: job,
       inputs: {
         prompts: JSON.stringify(Array.from({ length: 498 }, (_, i) => `@result ${i}`)),
+        'max-agents': '498',
         'claude-path': FAKE_CLAUDE,
         'artifact-prefix': 'second',
       },
@@ -170,7 +171,7 @@ describe('shards through the artifact service', () => {
     }).done;
     expect(second.code).toBe(1);
     expect(second.stdout).toContain(
-      '::error::This step would upload 498 artifacts, and earlier steps of this job already used the action for 3',
+      '::error::This step would upload 499 artifacts, and earlier steps of this job already used the action for 3',
     );
     expect(second.stdout).toMatch(/`shard` input.*`upload: combined`/);
     expect(second.stdout).not.toContain('▶');

@@ -14,7 +14,7 @@ import {
 } from './action-interface.js';
 import { readJsonSchema } from './json-schema.js';
 import { MAX_AGENTS, parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
-import { parseShard } from './shard.js';
+import { agentsOfShard, parseShard } from './shard.js';
 import {
   integerIn,
   issueTitle,
@@ -29,6 +29,9 @@ import {
 } from './values.js';
 
 export interface Inputs {
+  /** The whole matrix. */
+  matrix: AgentSpec[];
+  /** The agents this step runs: the matrix, or this shard's part of it. */
   specs: AgentSpec[];
   /** The folder that inputs naming files are read against: the workspace. */
   workspace: string;
@@ -142,14 +145,17 @@ export function getInputs(): Inputs {
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));
-  const specs = source ? (problems.check(() => parseMatrix(source, defaults)) ?? []) : [];
+  const matrix = source ? (problems.check(() => parseMatrix(source, defaults)) ?? []) : [];
+  // max-agents caps one step's run: a shard's part of the matrix, when the matrix is split over jobs.
+  const specs = inputs.shard ? agentsOfShard(matrix, inputs.shard) : matrix;
   if (source && specs.length > inputs.maxAgents) {
+    const which = inputs.shard ? `shard ${inputs.shard.index} of ${inputs.shard.count} gets` : 'has';
     problems.add(
-      `Input '${source.input}' has ${specs.length} agents, more than input 'max-agents' (${inputs.maxAgents}); raise 'max-agents' or give fewer agents`,
+      `Input '${source.input}' ${which} ${specs.length} agents, more than input 'max-agents' (${inputs.maxAgents}); raise 'max-agents'${inputs.shard ? ', split it over more shards' : ''} or give fewer agents`,
     );
   }
   problems.throwIfAny();
-  return { ...inputs, specs };
+  return { ...inputs, matrix, specs };
 }
 
 /** `true` or `false` in the spellings YAML 1.2 allows, as the runner's own boolean inputs do. */

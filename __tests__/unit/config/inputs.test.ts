@@ -62,11 +62,13 @@ describe('getInputs', () => {
     setInputs({ prompts: '- one\n- two' });
     const inputs = getInputs();
     const defaults = { allowedTools: [], disallowedTools: [], claudeArgs: [], timeoutMinutes: 30 };
+    const specs = [
+      { ...defaults, index: 0, id: 'agent-1', prompt: 'one' },
+      { ...defaults, index: 1, id: 'agent-2', prompt: 'two' },
+    ];
     expect(inputs).toEqual({
-      specs: [
-        { ...defaults, index: 0, id: 'agent-1', prompt: 'one' },
-        { ...defaults, index: 1, id: 'agent-2', prompt: 'two' },
-      ],
+      matrix: specs,
+      specs,
       workspace,
       maxParallel: undefined,
       retries: 2,
@@ -425,6 +427,21 @@ describe('getInputs: shard', () => {
     expect(getInputs().shard).toEqual({ index: 2, count: 3 });
     setInputs({ prompts: '- one', shard: '' });
     expect(getInputs().shard).toBeUndefined();
+  });
+
+  it("runs this shard's part of the matrix, and holds that part, not the matrix, to max-agents", () => {
+    const prompts = JSON.stringify(Array.from({ length: 150 }, (_, i) => `task ${i}`));
+    setInputs({ prompts, shard: '2/3' });
+    const inputs = getInputs();
+    expect(inputs.matrix).toHaveLength(150);
+    expect(inputs.specs.map((s) => s.id).slice(0, 3)).toEqual(['agent-2', 'agent-5', 'agent-8']);
+    expect(inputs.specs).toHaveLength(50);
+    setInputs({ prompts });
+    expect(refuse('max-agents').message).toContain(
+      `Input 'prompts' has 150 agents, more than input 'max-agents' (100)`,
+    );
+    setInputs({ prompts, shard: '1/1' });
+    expect(refuse('max-agents').message).toContain('shard 1 of 1 gets 150 agents');
   });
 
   it.each(['0/3', '4/3', 'x'])('refuses %j with the other problems', (shard) => {

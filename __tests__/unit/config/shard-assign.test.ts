@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentsOfShard, assignShards } from '../../../src/shard/assign.js';
+import { agentsOfShard, assignShards } from '../../../src/config/shard.js';
 import type { AgentSpec } from '../../../src/types.js';
 
 /** Specs built by hand: `needs` as the matrix parser will fill it. */
