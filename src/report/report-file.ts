@@ -5,6 +5,7 @@ import type { AgentResult } from '../types.js';
 import { formatCost, formatDuration } from '../util/format.js';
 import { resultSections, type ReportSection } from './extras.js';
 import { fitBlocks } from './fit.js';
+import { hasGraph, sinks } from './graph.js';
 import { agentBlock, cutText, escapeCell, link } from './markdown.js';
 import type { RunStats } from './stats.js';
 import { outcomeLine, statusCell } from './status.js';
@@ -30,7 +31,7 @@ export interface ReportLimit {
 }
 
 /**
- * report.md: a heading with the run's outcome, the totals and the table, then each agent in matrix order with
+ * report.md: a heading with the run's outcome, the totals and the table, then each agent (see `leadingWithSinks`) with
  * why it failed, its whole answer and its further sections. Everything an agent wrote is neutralised and
  * quoted (`agentBlock`), so the report is safe to post as it is. With `limit`, answers are cut to fit, the
  * longest first, each cut one saying where the whole text is.
@@ -46,7 +47,7 @@ export function renderReport(input: ReportInput, limit?: ReportLimit): string {
     ...tableHead(changes),
     ...results.map((r) => resultRow(r, changes)),
   ].join('\n');
-  const agents = results.map((r) => ({ id: r.id, top: agentTop(r), text: agentBody(r, input) }));
+  const agents = leadingWithSinks(results).map((r) => ({ id: r.id, top: agentTop(r), text: agentBody(r, input) }));
   const assemble = (bodies: ReadonlyMap<string, string>, notice = '') =>
     [head + notice, ...agents.map((a) => `${a.top}\n\n${bodies.get(a.id) ?? a.text}`)].join('\n\n') + '\n';
 
@@ -64,6 +65,17 @@ export function renderReport(input: ReportInput, limit?: ReportLimit): string {
   if (cut.length <= limit.maxChars) return cut;
   const tail = `\n\n_… cut to fit: the whole report is in ${limit.whole}._\n`;
   return cutText(cut, limit.maxChars - tail.length) + tail;
+}
+
+/**
+ * The agents in matrix order; when agents waited for others, those that nothing waited for come first (a
+ * synthesis, say), since their answers are the run's conclusions.
+ */
+function leadingWithSinks(results: readonly AgentResult[]): readonly AgentResult[] {
+  if (!hasGraph(results)) return results;
+  const first = sinks(results);
+  const lead = new Set(first);
+  return [...first, ...results.filter((r) => !lead.has(r))];
 }
 
 function totalsLine(stats: RunStats, runUrl: string | undefined): string {

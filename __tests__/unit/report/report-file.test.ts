@@ -55,6 +55,17 @@ describe('renderReport', () => {
     expect(report.endsWith('\n')).toBe(true);
   });
 
+  it('leads with the agents nothing else needed when agents waited for others', () => {
+    const graph = [
+      makeResult('plan'),
+      makeResult('synthesis', { needs: ['plan'] }),
+      makeResult('plan.a', { addedBy: 'plan' }),
+      makeResult('lone'),
+    ];
+    const headings = [...renderReport(input(graph)).matchAll(/^## `([^`]+)`/gm)].map((m) => m[1]);
+    expect(headings).toEqual(['synthesis', 'lone', 'plan', 'plan.a']);
+  });
+
   it('falls back to the answer excerpt where no whole answer was read', () => {
     expect(renderReport(input([makeResult('a')]))).toContain('> Answer of a');
   });
