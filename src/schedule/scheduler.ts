@@ -4,6 +4,7 @@ import { notStarted } from '../agent/result.js';
 import { runAgent } from '../agent/run.js';
 import type { AgentResult, AgentSpec } from '../types.js';
 import { formatDuration } from '../util/format.js';
+import { logUntrusted } from '../util/log.js';
 import { schedule, type ScheduleOptions } from './engine.js';
 
 /** How often the log says how far the run is. */
@@ -39,8 +40,10 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
         running--;
         done++;
         const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
-        const why = result.error ? `: ${result.error}` : '';
-        core.info(`${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}${why}`);
+        const line = `${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}`;
+        // The reason quotes the CLI or the model: the runner must not obey it.
+        if (result.error) logUntrusted(`${line}: ${result.error}`);
+        else core.info(line);
         options.onFinished?.(result);
         return { result };
       },
