@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { knownSecrets } from './agent/env.js';
+import { knownSecrets, RUNNER_COMMAND_FILES } from './agent/env.js';
 import { resolveClaude } from './agent/find-cli.js';
 import { withUploads } from './artifacts/merge.js';
 import { plannedArtifactNames, validateArtifactNames } from './artifacts/names.js';
@@ -16,6 +16,7 @@ import { computeStats } from './report/stats.js';
 import { renderSummary } from './report/summary.js';
 import { defaultMaxParallel } from './schedule/capacity.js';
 import { runAgents } from './schedule/scheduler.js';
+import { startAgentUser, type AgentUserRun } from './util/agent-user.js';
 import { limiter } from './util/limit.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { redactText } from './util/redact.js';
@@ -38,6 +39,7 @@ export async function run(): Promise<void> {
     controller.abort();
   };
   for (const s of CANCEL_SIGNALS) process.on(s, cancel);
+  let agentUser: AgentUserRun | undefined;
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
@@ -50,7 +52,16 @@ export async function run(): Promise<void> {
       ),
     );
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
+    agentUser = await startAgentUser(
+      inputs.agentUser,
+      RUNNER_COMMAND_FILES.flatMap((name) => process.env[name] ?? []),
+    );
     const runDir = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-`));
+    if (agentUser) {
+      // The agents reach their own folders by name, but cannot list the run folder.
+      fs.chmodSync(runDir, 0o711);
+      for (const target of [runDir, inputs.workspace, claude, fs.realpathSync(claude)]) agentUser.openWayTo(target);
+    }
     const maxParallel = inputs.maxParallel ?? defaultMaxParallel(specs.length, os.totalmem());
     if (maxParallel < specs.length && inputs.maxParallel === undefined) {
       core.info(`max-parallel is not set: ${maxParallel} at once, as many as this runner's memory holds`);
@@ -72,6 +83,7 @@ export async function run(): Promise<void> {
       retries: inputs.retries,
       signal: controller.signal,
       startGate: limiter(os.availableParallelism()),
+      agentUser: agentUser?.user,
     };
     const cpuBefore = childrenCpuMs();
     const finished = await core.group('Agents', () =>
@@ -90,12 +102,13 @@ export async function run(): Promise<void> {
     writeOutputs(results, stats, runDir, secrets);
     if (inputs.summary) await writeJobSummary(renderSummary(results, stats), secrets);
     const failure = failureMessage(inputs.failOn, results);
-    if (failure) core.setFailed(failure);
+    if (failure) core.setFailed(redactText(failure, secrets));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     core.setFailed(redactText(message, secrets));
   } finally {
     for (const s of CANCEL_SIGNALS) process.off(s, cancel);
+    agentUser?.finish();
   }
   // Uploads abandoned at the cancel deadline would keep the process alive past the runner's SIGKILL.
   if (controller.signal.aborted) process.exit(process.exitCode ?? 1);

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { AgentSpec } from '../types.js';
+import { agentHomeFiles, handOver, reclaim, type AgentUser } from '../util/agent-user.js';
 import { readSlice } from '../util/files.js';
 import { classify, type Verdict } from './classify.js';
 import { claudeArgs } from './cli-args.js';
 import type { AgentContext, AgentPaths } from './context.js';
-import { agentEnv } from './env.js';
+import { agentEnv, agentUserEnv } from './env.js';
 import { EventReader } from './events.js';
 import { spawnGroup } from './process.js';
 
@@ -61,6 +62,15 @@ export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: Agen
   }
   fs.mkdirSync(paths.workspace, { recursive: true });
   fs.mkdirSync(paths.configDir, { recursive: true });
+  const user = ctx.agentUser;
+  if (user) {
+    const refused = await handOverFolders(user, paths);
+    if (refused) {
+      started();
+      clearTimeout(startGuard);
+      return { ...refused, spawnedAt: new Date(), startupMs: 0 };
+    }
+  }
   const events = fs.createWriteStream(path.join(paths.outputDir, 'events.jsonl'));
   const reader = new EventReader();
   let lingerTimer: NodeJS.Timeout | undefined;
@@ -71,9 +81,13 @@ export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: Agen
 
   const proc = spawnGroup(ctx.claude, claudeArgs(spec), {
     cwd: paths.workspace,
-    env: agentEnv(ctx.baseEnv, ctx.credentials, paths.configDir),
+    env: {
+      ...agentEnv(ctx.baseEnv, ctx.credentials, paths.configDir),
+      ...(user ? agentUserEnv(user.name, paths.home, paths.tmp) : {}),
+    },
     stdin,
     stderrFile: path.join(paths.outputDir, 'stderr.log'),
+    runAs: user,
     onStdout(chunk, resume) {
       if (startupMs === undefined) {
         startupMs = Date.now() - spawnedAt.getTime();
@@ -110,6 +124,12 @@ export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: Agen
   ctx.signal.removeEventListener('abort', onAbort);
   reader.end();
   await new Promise<void>((resolve) => events.end(resolve));
+  if (user) {
+    // The action (staging, redaction, the next attempt's move) and later steps work on what the agent wrote.
+    await reclaim(user, userFolders(paths)).catch((err: Error) =>
+      fs.appendFileSync(path.join(paths.outputDir, 'stderr.log'), `${err.message}\n`),
+    );
+  }
 
   const verdict = classify({
     exitCode,
@@ -132,4 +152,32 @@ export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: Agen
     answer: reader.result?.result ?? '',
   };
   return { verdict, report, exitCode, spawnedAt, startupMs: startupMs ?? Date.now() - spawnedAt.getTime() };
+}
+
+/** The folders an agent running as another user writes: the rest of its folder stays the action's. */
+const userFolders = (paths: AgentPaths) => [paths.workspace, paths.configDir, paths.home, paths.tmp];
+
+/** Gives the agent user its folders for one attempt; the outcome of a failed attempt when that fails. */
+async function handOverFolders(
+  user: AgentUser,
+  paths: AgentPaths,
+): Promise<Pick<AttemptOutcome, 'verdict' | 'report' | 'exitCode'> | undefined> {
+  try {
+    fs.mkdirSync(paths.home, { recursive: true });
+    fs.mkdirSync(paths.tmp, { recursive: true });
+    for (const [name, text] of Object.entries(agentHomeFiles())) {
+      const file = path.join(paths.home, name);
+      if (!fs.existsSync(file)) fs.writeFileSync(file, text);
+    }
+    await handOver(user, userFolders(paths));
+    return undefined;
+  } catch (err) {
+    const error = `could not start as ${user.name}: ${(err as Error).message}`;
+    fs.appendFileSync(path.join(paths.outputDir, 'stderr.log'), `${error}\n`);
+    return {
+      verdict: { status: 'failure', error, transient: false },
+      report: { turns: null, costUsd: null, sessionId: null, answer: '' },
+      exitCode: null,
+    };
+  }
 }

@@ -26,6 +26,7 @@ export const INPUT_DEFAULTS = {
   'artifact-prefix': 'agent',
   'retention-days': '',
   'artifacts-dir': './agent-artifacts',
+  'agent-user': 'auto',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

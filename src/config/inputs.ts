@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { AgentSpec, Credentials, FailOn, UploadMode } from '../types.js';
+import { isUserName } from '../util/agent-user.js';
 import { InputError, Problems } from '../util/errors.js';
 import { workspaceDir } from '../util/runner.js';
 import { FAIL_ON_VALUES, INPUT_DEFAULTS, PERMISSION_MODES, UPLOAD_MODES, type InputName } from './action-interface.js';
@@ -24,6 +25,8 @@ export interface Inputs {
   artifactPrefix: string;
   retentionDays?: number;
   artifactsDir: string;
+  /** `auto`, `none` or a user name (see `agent-user`). */
+  agentUser: string;
 }
 
 /**
@@ -81,6 +84,7 @@ export function getInputs(): Inputs {
     artifactPrefix: readInput('artifact-prefix'),
     retentionDays: optional('retention-days', (v, w) => integerIn(v, 1, 90, w)),
     artifactsDir: path.resolve(workspace, readInput('artifacts-dir')),
+    agentUser: optional('agent-user', agentUserSetting) ?? 'auto',
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));
@@ -110,4 +114,12 @@ function readMatrix(workspace: string): MatrixSource {
   } catch (err) {
     throw new InputError(`Input 'prompts-file': cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
+}
+
+/** `auto`, `none`, or a user name as useradd takes it. */
+function agentUserSetting(value: string, what: string): string {
+  if (value === 'auto' || value === 'none' || isUserName(value)) return value;
+  throw new InputError(
+    `${what} must be auto, none or a user name (lower-case letters, digits, '_' and '-'), got ${JSON.stringify(value)}`,
+  );
 }

@@ -33,3 +33,13 @@ export function runPage(): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
   return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
 }
+
+/** Whether this is a GitHub-hosted runner: a machine of the job's own, where the runner's user has sudo. */
+export function isGitHubHosted(): boolean {
+  return process.env.RUNNER_ENVIRONMENT === 'github-hosted';
+}
+
+/** $RUNNER_TEMP as the runner set it; undefined outside a runner (where `runnerTemp` falls back to tmp). */
+export function runnerTempIfSet(): string | undefined {
+  return process.env.RUNNER_TEMP || undefined;
+}

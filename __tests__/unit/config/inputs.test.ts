@@ -79,6 +79,7 @@ describe('getInputs', () => {
       artifactPrefix: 'agent',
       retentionDays: undefined,
       artifactsDir: path.join(workspace, 'agent-artifacts'),
+      agentUser: 'auto',
     });
   });
 
@@ -102,6 +103,7 @@ describe('getInputs', () => {
       'artifact-prefix': 'review',
       'retention-days': '90',
       'artifacts-dir': 'out/zips',
+      'agent-user': 'ci-agents',
     });
     const inputs = getInputs();
     expect(inputs.maxParallel).toBe(4);
@@ -126,6 +128,7 @@ describe('getInputs', () => {
     expect(inputs.artifactPrefix).toBe('review');
     expect(inputs.retentionDays).toBe(90);
     expect(inputs.artifactsDir).toBe(path.join(workspace, 'out', 'zips'));
+    expect(inputs.agentUser).toBe('ci-agents');
   });
 
   it('accepts the edges of the ranges', () => {
@@ -247,6 +250,18 @@ describe('getInputs', () => {
     const error = refuse('permission-mode');
     for (const mode of PERMISSION_MODES) expect(error.message).toContain(mode);
     expect(error.message).toContain(value);
+  });
+
+  it.each(['Auto', 'root; id', '-rf', 'a b', 'x'.repeat(33)])('refuses agent-user %j', (value) => {
+    setInputs({ prompts: '["a"]', 'agent-user': value });
+    const error = refuse('agent-user');
+    expect(error.message).toContain('auto, none or a user name');
+    expect(error.message).toContain(JSON.stringify(value));
+  });
+
+  it.each(['auto', 'none', 'claude-agent', '_ci1'])('takes agent-user %j', (value) => {
+    setInputs({ prompts: '["a"]', 'agent-user': value });
+    expect(getInputs().agentUser).toBe(value);
   });
 
   it('refuses claude-args with shell operators', () => {
