@@ -50,16 +50,20 @@ export function parseOutputs(text) {
 /**
  * Starts `node dist/index.js` in `dir` (which becomes the workspace and holds the runner's files).
  * Returns the child and a promise of { code, signal, stdout, outputs, summary } when it ends.
+ * `as` runs it as another user (the test must be root), who then owns `dir` and the runner's files.
  * @param {{ dir: string, inputs: Record<string, string>, env?: Record<string, string | undefined>,
- *   node?: string, onLine?: (line: string) => void }} options
+ *   node?: string, onLine?: (line: string) => void, as?: { uid: number, gid: number } }} options
  */
-export function startAction({ dir, inputs, env = {}, node = process.execPath, onLine }) {
+export function startAction({ dir, inputs, env = {}, node = process.execPath, onLine, as }) {
   fs.mkdirSync(path.join(dir, 'runner-temp'), { recursive: true });
   const outputFile = path.join(dir, 'github-output');
   const summaryFile = path.join(dir, 'step-summary.md');
   fs.writeFileSync(outputFile, '');
   fs.writeFileSync(summaryFile, '');
+  if (as)
+    for (const p of [dir, path.join(dir, 'runner-temp'), outputFile, summaryFile]) fs.chownSync(p, as.uid, as.gid);
   const child = spawn(node, [path.join(ROOT, 'dist', 'index.js')], {
+    ...(as ? { uid: as.uid, gid: as.gid } : {}),
     cwd: dir,
     env: {
       ...process.env,
