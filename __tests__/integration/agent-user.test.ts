@@ -139,7 +139,7 @@ function keptOut(get: () => Probed) {
   });
 }
 
-describe('agent-user auto, as root: a user of its own', () => {
+describe('agent-user auto, as the tests run (root here, a user with sudo on GitHub): a user of its own', () => {
   let probed: Probed;
   beforeAll(async () => {
     probed = await probe('user-root', 'auto');

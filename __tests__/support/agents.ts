@@ -88,8 +88,9 @@ export function processesWith(needle: string): number[] {
       }
     }
   } else {
+    // One sudo for every process; one that ends meanwhile is skipped.
     const script =
-      'for d in /proc/[0-9]*; do printf "\\n%s " "${d#/proc/}"; tr "\\n\\0" " \\1" < "$d/environ"; done 2>/dev/null';
+      'for d in /proc/[0-9]*; do printf "\\n%s " "${d#/proc/}"; tr "\\n\\0" " \\1" < "$d/environ"; done 2>/dev/null; exit 0';
     const out = execFileSync('sudo', ['-n', 'sh', '-c', script], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     for (const line of out.split('\n')) {
       const space = line.indexOf(' ');
