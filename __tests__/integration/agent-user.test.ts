@@ -46,6 +46,7 @@ for f in "$@"; do
 done
 if ls "$RUNNER_TEMP" > /dev/null 2>&1; then echo "listed RUNNER_TEMP"; else echo "denied RUNNER_TEMP"; fi
 echo "checkout says: $(cat "$(dirname "$0")/checkout.txt")"
+echo "git says: $(git -C "$(dirname "$0")" log --format=%s -1 2>&1)"
 umask 077
 echo "written by the agent" > private.txt && echo "wrote private.txt"
 `;
@@ -57,6 +58,20 @@ function checkout(prefix: string, owner?: { uid: number; gid: number }): string 
   fs.writeFileSync(path.join(dir, 'probe.sh'), PROBE);
   fs.writeFileSync(path.join(dir, 'checkout.txt'), 'the checkout is readable');
   fs.writeFileSync(path.join(dir, 'runner-only.txt'), 'runner-only-secret', { mode: 0o600 });
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { stdio: 'ignore' });
+  git('init', '-q');
+  git(
+    '-c',
+    'user.name=test',
+    '-c',
+    'user.email=test@localhost',
+    'commit',
+    '-q',
+    '--allow-empty',
+    '-m',
+    'the last commit',
+  );
+  if (owner) execFileSync('chown', ['-R', `${owner.uid}:${owner.gid}`, path.join(dir, '.git')]);
   if (owner)
     for (const f of ['', 'probe.sh', 'checkout.txt', 'runner-only.txt'])
       fs.chownSync(path.join(dir, f), owner.uid, owner.gid);
@@ -109,6 +124,8 @@ function keptOut(get: () => Probed) {
     const { seen, run } = get();
     expect(seen).toContain('user=claude-agent');
     expect(seen).toContain('checkout says: the checkout is readable');
+    // git refuses a repository its user does not own, unless told to trust it: the agent's HOME does.
+    expect(seen).toContain('git says: the last commit');
     expect(run.stdout).toMatch(/Agents run as claude-agent \(uid \d+/);
   });
 
