@@ -144,9 +144,33 @@ export function summarize(runs, ns) {
         action: median(act.map((r) => r.exitAfterLastAgentMs ?? NaN)),
         reference: median(ref.map((r) => r.exitAfterLastAgentMs ?? NaN)),
       },
-      failures: [...seq, ...act, ...ref, ...stag, ...gated].reduce((sum, r) => sum + r.failures.length, 0),
+      failures: [...seq, ...act, ...ref, ...stag, ...gated, ...runsOf(runs, 'action-user', n)].reduce(
+        (sum, r) => sum + r.failures.length,
+        0,
+      ),
+      agentUser: agentUserFigures(runsOf(runs, 'action-user', n), actionWallMs),
     };
   });
+}
+
+/**
+ * The action with agents as a user of their own, against the action with agent-user none: its wall time,
+ * how long setting the user up took (as the action logs it), and the agents' start-ups.
+ * @param {any[]} runs the action-user runs of one N
+ * @param {number | null} actionWallMs
+ */
+function agentUserFigures(runs, actionWallMs) {
+  if (!runs.length) return null;
+  const wallMs = median(runs.map((r) => r.wallMs));
+  const vs = ratio(wallMs, actionWallMs);
+  return {
+    wallMs,
+    wallsMs: runs.map((r) => r.wallMs),
+    vsActionPct: vs === null ? null : (vs - 1) * 100,
+    setupMs: median(runs.map((r) => r.agentUser?.setupMs ?? NaN)),
+    via: runs.map((r) => r.agentUser?.via ?? 'none (not in effect)')[0],
+    ...agentFigures(runs),
+  };
 }
 
 /**
@@ -248,6 +272,23 @@ export function renderMarkdown(data) {
       `reference starts them all at once${hasGated ? '; the gated reference paces its start-ups as the action does' : ''}.`,
   );
   L.push('');
+  if (rows.some((r) => r.agentUser)) {
+    L.push('## Agents as a user of their own (`agent-user`)');
+    L.push('');
+    L.push(
+      '| N | action, agent-user none | action, agent-user auto | difference | setting the user up | CLI start-up (spawn to first output), median / max: none · auto (s) | acting for it |',
+    );
+    L.push('|---:|---:|---:|---:|---:|---:|---|');
+    for (const r of rows.filter((row) => row.agentUser)) {
+      const u = /** @type {NonNullable<typeof r.agentUser>} */ (r.agentUser);
+      const a = r.agents.action;
+      L.push(
+        `| ${r.n} | ${s(r.actionWallMs)} | ${s(u.wallMs)} | ${pct(u.vsActionPct)} | ${num(u.setupMs, 0)} ms | ` +
+          `${num(ms(a.startupMedianMs), 2)} / ${num(ms(a.startupMaxMs), 2)} · ${num(ms(u.startupMedianMs), 2)} / ${num(ms(u.startupMaxMs), 2)} | ${u.via} |`,
+      );
+    }
+    L.push('');
+  }
   L.push('## Targets');
   L.push('');
   for (const t of targets) {

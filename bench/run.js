@@ -1,6 +1,7 @@
 // `npm run bench`: real Claude Code CLIs against the stand-in model server, three ways side by side:
 //   sequential  the action with max-parallel 1
 //   action      the action with every agent at once
+//   (action-user, when asked for: the same with agent-user auto, agents as a user of their own)
 //   reference   the same `claude -p --output-format stream-json --verbose` commands started by a plain
 //               `bash -c` loop with `&` and `wait`: the limit any orchestrator can reach on this machine
 // and writes results.json, results.md and speedup.svg. With --capacity K it measures adaptive concurrency
@@ -31,7 +32,9 @@ const HELP = `Usage: npm run bench -- [options]
   --n LIST          agent counts, comma separated or repeated (default 5,10,20,50)
   --latency MS      the stand-in model's delay before each answer (default 10000)
   --repeat R        runs of each parallel way per N; medians are reported (default 3)
-  --modes LIST      ways to run: sequential,action,reference (default all three)
+  --modes LIST      ways to run: sequential,action,reference (default all three), and action-user: the action
+                    with agent-user auto (a user of their own where the machine allows; the others run
+                    with agent-user none)
   --stagger MS      also run the reference with MS between launches ("reference-staggered")
   --gate K          also run the reference with at most K CLIs starting at once, 0 meaning one per core
                     ("reference-gated"; a CLI has started once it has written its first event)
@@ -114,8 +117,8 @@ const quietWaitMs = positive('quiet-wait', opt['quiet-wait'] ?? (inCI ? '5000' :
 const staggerMs = opt.stagger === undefined ? null : positive('stagger', opt.stagger);
 const modes = (opt.modes ?? 'sequential,action,reference').split(',').map((m) => m.trim());
 for (const m of modes) {
-  if (!['sequential', 'action', 'reference'].includes(m)) {
-    console.error(`--modes takes sequential, action and reference; got ${m}`);
+  if (!['sequential', 'action', 'reference', 'action-user'].includes(m)) {
+    console.error(`--modes takes sequential, action, reference and action-user; got ${m}`);
     process.exit(2);
   }
 }
@@ -399,6 +402,8 @@ async function runAction(
   const { server, arrivals } = await serverFor(latency, cap);
   let done = 0;
   let failed = 0;
+  /** What the action said of its agent user: how it acts for it, and how long setting it up took. */
+  let agentUser = null;
   try {
     const quiet = await quiet_();
     const cpu0 = process.cpuUsage();
@@ -414,6 +419,7 @@ async function runAction(
         // The default (100) would refuse a larger --n.
         'max-agents': String(prompts.length),
         'adaptive-concurrency': mode === 'fixed' ? 'false' : 'true',
+        'agent-user': mode === 'action-user' ? 'auto' : 'none',
       },
       env: {
         ...BASE_ENV,
@@ -423,6 +429,8 @@ async function runAction(
         BENCH_NODE_OPTIONS: process.env.NODE_OPTIONS ?? '',
       },
       onLine(line) {
+        const u = /^Agents run as (\S+) .*acts for it (as root|through sudo)\), set up in (\d+) ms/.exec(line);
+        if (u) agentUser = { name: u[1], via: u[2], setupMs: Number(u[3]) };
         const m = /■ (\S+) (\w+) in/.exec(line);
         if (!m) return;
         done++;
@@ -493,7 +501,7 @@ async function runAction(
       },
       benchCpuMs: (benchCpu.user + benchCpu.system) / 1000,
       quiet,
-      extra: { procsSeen: sampled.procs.length, sampledActionPeakRssKb: rootInfo?.peakRssKb ?? null },
+      extra: { procsSeen: sampled.procs.length, sampledActionPeakRssKb: rootInfo?.peakRssKb ?? null, agentUser },
     });
   } finally {
     await server.close();
@@ -784,9 +792,10 @@ async function main() {
     for (let rep = 0; rep < repeat; rep++) {
       // Alternate which way goes first, so neither always runs on a machine the other just left.
       const order = rep % 2 ? ['reference', 'action', ...VARIANTS] : ['action', 'reference', ...VARIANTS];
+      order.splice(rep % 2 ? 0 : 1, 0, 'action-user');
       for (const mode of order) {
         if (!modes.includes(mode)) continue;
-        if (mode === 'action') await measure(() => runAction('action', n, rep));
+        if (mode === 'action' || mode === 'action-user') await measure(() => runAction(mode, n, rep));
         else if (mode === 'reference') await measure(() => runReference(n, rep));
         else if (mode === 'reference-staggered') {
           await measure(() => runReference(n, rep, { stagger: /** @type {number} */ (staggerMs), mode }));

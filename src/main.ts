@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { knownSecrets } from './agent/env.js';
+import { knownSecrets, RUNNER_COMMAND_FILES } from './agent/env.js';
 import { resolveClaude } from './agent/find-cli.js';
 import { withUploads } from './artifacts/merge.js';
 import { artifactsOfEarlierSteps, recordArtifacts } from './artifacts/ledger.js';
@@ -35,6 +35,7 @@ import { runAgents } from './schedule/scheduler.js';
 import { writeShardFiles } from './shard/files.js';
 import { SHARD_FILES, buildManifest } from './shard/manifest.js';
 import type { AgentResult, ShardRef } from './types.js';
+import { startAgentUser, type AgentUserRun } from './util/agent-user.js';
 import { limiter } from './util/limit.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { redactResult, redactText } from './util/redact.js';
@@ -63,6 +64,7 @@ export async function run(): Promise<void> {
     controller.abort();
   };
   for (const s of CANCEL_SIGNALS) process.on(s, cancel);
+  let agentUser: AgentUserRun | undefined;
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
@@ -112,7 +114,16 @@ export async function run(): Promise<void> {
       intervalMs: progressInterval(),
     });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
+    agentUser = await startAgentUser(
+      inputs.agentUser,
+      RUNNER_COMMAND_FILES.flatMap((name) => process.env[name] ?? []),
+    );
     const runDir = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-`));
+    if (agentUser) {
+      // The agents reach their own folders by name, but cannot list the run folder.
+      fs.chmodSync(runDir, 0o711);
+      for (const target of [runDir, inputs.workspace, claude, fs.realpathSync(claude)]) agentUser.openWayTo(target);
+    }
     // Planners add agents as the run goes, up to max-agents: room for them too, memory allowing.
     const planned = specs.some((s) => s.spawn) ? inputs.maxAgents : specs.length;
     const maxParallel = inputs.maxParallel ?? defaultMaxParallel(planned, os.totalmem());
@@ -138,6 +149,7 @@ export async function run(): Promise<void> {
       retries: inputs.retries,
       signal: controller.signal,
       startGate: limiter(os.availableParallelism()),
+      agentUser: agentUser?.user,
     };
     const concurrency = new AdaptiveConcurrency({
       max: maxParallel,
@@ -215,12 +227,13 @@ export async function run(): Promise<void> {
       await settle(delivering, controller.signal, () => cancelledAt + PUBLISH_DEADLINE_MS - Date.now());
     }
     const failure = [failureMessage(inputs.failOn, results), shardFailure].filter(Boolean).join('\n');
-    if (failure) core.setFailed(failure);
+    if (failure) core.setFailed(redactText(failure, secrets));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     core.setFailed(redactText(message, secrets));
   } finally {
     for (const s of CANCEL_SIGNALS) process.off(s, cancel);
+    agentUser?.finish();
   }
   // Uploads abandoned at the cancel deadline would keep the process alive past the runner's SIGKILL.
   if (controller.signal.aborted) process.exit(process.exitCode ?? 1);

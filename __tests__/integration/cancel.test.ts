@@ -5,7 +5,7 @@ import { LOCAL_CLAUDE, startAction } from '../support/run-action.js';
 import type { AgentResult } from '../../src/types.js';
 import { readZip, startArtifactService } from '../support/artifact-service.js';
 import { startModelServer } from '../support/model-server.js';
-import { alive, cliEnv, FAKE_CLAUDE, tempDir } from '../support/agents.js';
+import { alive, cliEnv, FAKE_CLAUDE, processesWith, tempDir } from '../support/agents.js';
 
 // A run cancelled from the runner: SIGINT to node dist/index.js while two of three real CLI agents still wait
 // on the model. The runner sends SIGTERM 7.5 s after SIGINT and SIGKILL after that, so the action has 7 s.
@@ -18,22 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([server?.close(), service?.close()]);
 });
-
-/** Live processes with an environment entry that starts with `needle`: the agents' CLIs and whatever they started. */
-function processesWith(needle: string): number[] {
-  const pids: number[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let environ: string;
-    try {
-      environ = fs.readFileSync(`/proc/${name}/environ`, 'utf8');
-    } catch {
-      continue; // ended while we looked
-    }
-    if (environ.split('\0').some((entry) => entry.startsWith(needle)) && alive(Number(name))) pids.push(Number(name));
-  }
-  return pids;
-}
 
 describe('node dist/index.js cancelled by the runner', () => {
   const dir = tempDir('cancel-');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,8 @@ export function alive(pid: number): boolean {
     process.kill(pid, 0);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
+    // Another user's process (an agent user's): there, but not ours to signal.
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
   }
   try {
     const state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
@@ -67,4 +69,35 @@ export function spec(id: string, prompt: string, extra: Partial<AgentSpec> = {})
     timeoutMinutes: 2,
     ...extra,
   };
+}
+
+/**
+ * Live processes with an environment entry that starts with `needle`: the agents' CLIs and whatever they
+ * started (every agent's CLAUDE_CONFIG_DIR is under its run folder). Another user's environment is readable
+ * only to root; a test that is not root reads it through passwordless sudo.
+ */
+export function processesWith(needle: string): number[] {
+  const environs = new Map<number, string>();
+  if (process.getuid?.() === 0) {
+    for (const name of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        environs.set(Number(name), fs.readFileSync(`/proc/${name}/environ`, 'utf8'));
+      } catch {
+        // ended while we looked
+      }
+    }
+  } else {
+    // One sudo for every process; one that ends meanwhile is skipped.
+    const script =
+      'for d in /proc/[0-9]*; do printf "\\n%s " "${d#/proc/}"; tr "\\n\\0" " \\1" < "$d/environ"; done 2>/dev/null; exit 0';
+    const out = execFileSync('sudo', ['-n', 'sh', '-c', script], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    for (const line of out.split('\n')) {
+      const space = line.indexOf(' ');
+      if (space > 0) environs.set(Number(line.slice(0, space)), line.slice(space + 1).replaceAll('\u0001', '\0'));
+    }
+  }
+  return [...environs]
+    .filter(([pid, environ]) => environ.split('\0').some((entry) => entry.startsWith(needle)) && alive(pid))
+    .map(([pid]) => pid);
 }

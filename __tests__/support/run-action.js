@@ -77,17 +77,21 @@ export function parseOutputs(text) {
  * Starts the action's entry as its action.yml names it (`node dist/index.js` for '.', the main action) in `dir`
  * (which becomes the workspace and holds the runner's files).
  * Returns the child and a promise of { code, signal, stdout, outputs, summary } when it ends.
+ * `as` runs it as another user (the test must be root), who then owns `dir` and the runner's files.
  * @param {{ dir: string, inputs: Record<string, string>, env?: Record<string, string | undefined>,
- *   node?: string, onLine?: (line: string) => void, action?: string }} options
+ *   node?: string, onLine?: (line: string) => void, action?: string, as?: { uid: number, gid: number } }} options
  */
-export function startAction({ dir, inputs, env = {}, node = process.execPath, onLine, action = '.' }) {
+export function startAction({ dir, inputs, env = {}, node = process.execPath, onLine, action = '.', as }) {
   fs.mkdirSync(path.join(dir, 'runner-temp'), { recursive: true });
   const outputFile = path.join(dir, 'github-output');
   const summaryFile = path.join(dir, 'step-summary.md');
   fs.writeFileSync(outputFile, '');
   fs.writeFileSync(summaryFile, '');
+  if (as)
+    for (const p of [dir, path.join(dir, 'runner-temp'), outputFile, summaryFile]) fs.chownSync(p, as.uid, as.gid);
   const entry = path.join(ROOT, action, readManifest(action).runs.main);
   const child = spawn(node, [entry], {
+    ...(as ? { uid: as.uid, gid: as.gid } : {}),
     cwd: dir,
     env: {
       ...process.env,

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { AgentResult, AgentSpec, TokenUsage } from '../types.js';
+import { agentHomeFiles, handOver, reclaim, type AgentUser } from '../util/agent-user.js';
 import { readSlice } from '../util/files.js';
 import { classify, type Verdict } from './classify.js';
 import { claudeArgs } from './cli-args.js';
 import type { AgentContext, AgentPaths } from './context.js';
-import { agentEnv } from './env.js';
+import { agentEnv, agentUserEnv } from './env.js';
 import { EventReader, tokenUsage } from './events.js';
 import { placeInputs } from './inputs.js';
 import { spawnGroup } from './process.js';
@@ -31,6 +32,9 @@ export interface AttemptReport {
   structured?: unknown;
   usage: TokenUsage | null;
 }
+
+/** The report of an attempt whose CLI never said anything. */
+export const NOTHING_REPORTED: AttemptReport = { turns: null, costUsd: null, sessionId: null, answer: '', usage: null };
 
 export interface AttemptOutcome {
   /** Undefined when the run was cancelled before the CLI was spawned. */
@@ -68,12 +72,21 @@ export async function runAttempt(
   if (ctx.signal.aborted) {
     started();
     clearTimeout(startGuard);
-    const report = { turns: null, costUsd: null, sessionId: null, answer: '', usage: null };
-    return { verdict: undefined, report, exitCode: null, spawnedAt: new Date(), startupMs: 0 };
+    return { verdict: undefined, report: NOTHING_REPORTED, exitCode: null, spawnedAt: new Date(), startupMs: 0 };
   }
   fs.mkdirSync(paths.workspace, { recursive: true });
   fs.mkdirSync(paths.configDir, { recursive: true });
+  // Placed before the hand-over, so that the agent's user owns them like the rest of its folder.
   if (needed.length) placeInputs(paths.workspace, needed);
+  const user = ctx.agentUser;
+  if (user) {
+    const refused = await handOverFolders(user, paths);
+    if (refused) {
+      started();
+      clearTimeout(startGuard);
+      return { ...refused, spawnedAt: new Date(), startupMs: 0 };
+    }
+  }
   const events = fs.createWriteStream(path.join(paths.outputDir, 'events.jsonl'));
   const reader = new EventReader(ctx.onPushback);
   let lingerTimer: NodeJS.Timeout | undefined;
@@ -84,9 +97,13 @@ export async function runAttempt(
 
   const proc = spawnGroup(ctx.claude, claudeArgs(spec), {
     cwd: paths.workspace,
-    env: agentEnv(ctx.baseEnv, ctx.credentials, paths.configDir),
+    env: {
+      ...agentEnv(ctx.baseEnv, ctx.credentials, paths.configDir),
+      ...(user ? agentUserEnv(user.name, paths.home, paths.tmp) : {}),
+    },
     stdin,
     stderrFile: path.join(paths.outputDir, 'stderr.log'),
+    runAs: user,
     onStdout(chunk, resume) {
       if (startupMs === undefined) {
         startupMs = Date.now() - spawnedAt.getTime();
@@ -123,6 +140,12 @@ export async function runAttempt(
   ctx.signal.removeEventListener('abort', onAbort);
   reader.end();
   await new Promise<void>((resolve) => events.end(resolve));
+  if (user) {
+    // The action (staging, redaction, the next attempt's move) and later steps work on what the agent wrote.
+    await reclaim(user, userFolders(paths)).catch((err: Error) =>
+      fs.appendFileSync(path.join(paths.outputDir, 'stderr.log'), `${err.message}\n`),
+    );
+  }
 
   const verdict = classify({
     exitCode,
@@ -154,4 +177,32 @@ export async function runAttempt(
     usage: reader.result ? tokenUsage(reader.result) : null,
   };
   return { verdict, report, exitCode, spawnedAt, startupMs: startupMs ?? Date.now() - spawnedAt.getTime() };
+}
+
+/** The folders an agent running as another user writes: the rest of its folder stays the action's. */
+const userFolders = (paths: AgentPaths) => [paths.workspace, paths.configDir, paths.home, paths.tmp];
+
+/** Gives the agent user its folders for one attempt; the outcome of a failed attempt when that fails. */
+async function handOverFolders(
+  user: AgentUser,
+  paths: AgentPaths,
+): Promise<Pick<AttemptOutcome, 'verdict' | 'report' | 'exitCode'> | undefined> {
+  try {
+    fs.mkdirSync(paths.home, { recursive: true });
+    fs.mkdirSync(paths.tmp, { recursive: true });
+    for (const [name, text] of Object.entries(agentHomeFiles())) {
+      const file = path.join(paths.home, name);
+      if (!fs.existsSync(file)) fs.writeFileSync(file, text);
+    }
+    await handOver(user, userFolders(paths));
+    return undefined;
+  } catch (err) {
+    const error = `could not start as ${user.name}: ${(err as Error).message}`;
+    fs.appendFileSync(path.join(paths.outputDir, 'stderr.log'), `${error}\n`);
+    return {
+      verdict: { status: 'failure', error, transient: false },
+      report: NOTHING_REPORTED,
+      exitCode: null,
+    };
+  }
 }

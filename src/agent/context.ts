@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Credentials } from '../types.js';
+import type { AgentUser } from '../util/agent-user.js';
 import type { Limiter } from '../util/limit.js';
 import type { Pushback } from './events.js';
 
@@ -22,15 +23,26 @@ export interface AgentContext {
   startGate?: Limiter;
   /** Hears each 429 and 529 as the agent meets it, while it runs (the scheduler adapts to them). */
   onPushback?: (pushback: Pushback) => void;
+  /** The user agents run as (`agent-user`); undefined: the action's own. */
+  agentUser?: AgentUser;
 }
 
 export interface AgentPaths {
   outputDir: string;
   workspace: string;
   configDir: string;
+  /** HOME and TMPDIR of an agent that runs as another user: its own, since the runner's are closed to it. */
+  home: string;
+  tmp: string;
 }
 
 export function agentPaths(runDir: string, id: string): AgentPaths {
   const outputDir = path.join(runDir, id);
-  return { outputDir, workspace: path.join(outputDir, 'workspace'), configDir: path.join(outputDir, 'config') };
+  return {
+    outputDir,
+    workspace: path.join(outputDir, 'workspace'),
+    configDir: path.join(outputDir, 'config'),
+    home: path.join(outputDir, 'home'),
+    tmp: path.join(outputDir, 'tmp'),
+  };
 }

@@ -53,3 +53,11 @@ export function knownSecrets(credentials: Credentials, env: NodeJS.ProcessEnv): 
   ];
   return [...new Set(values.filter((v): v is string => !!v && v.length >= 4))];
 }
+
+/**
+ * What else an agent running as another user gets: its own HOME and TMPDIR (the runner's are closed to it, and
+ * tools write there) and its own name.
+ */
+export function agentUserEnv(name: string, home: string, tmp: string): Record<string, string> {
+  return { HOME: home, TMPDIR: tmp, USER: name, LOGNAME: name };
+}

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
+import { signalGroupAs, spawnAs, type AgentUser } from '../util/agent-user.js';
 
 /** How long stdout may stay open after the CLI exited. */
 const STDOUT_DRAIN_MS = 2000;
@@ -14,6 +15,8 @@ export interface GroupOptions {
   onStdout: (chunk: Buffer, resume: () => void) => boolean;
   /** stderr goes straight to this file. */
   stderrFile: string;
+  /** Start it as this user rather than the action's own. */
+  runAs?: AgentUser;
 }
 
 export interface GroupHandle {
@@ -28,14 +31,17 @@ export interface GroupHandle {
  * whatever it started (the Bash tool's commands, their children).
  */
 export function spawnGroup(command: string, args: string[], options: GroupOptions): GroupHandle {
+  const { runAs } = options;
+  const plan = runAs ? spawnAs(runAs, command, args, options.env) : { command, args };
   const stderr = fs.openSync(options.stderrFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(command, args, {
+    child = spawn(plan.command, plan.args, {
       cwd: options.cwd,
       env: options.env,
       detached: true,
       stdio: ['pipe', 'pipe', stderr],
+      ...('uid' in plan ? { uid: plan.uid, gid: plan.gid } : {}),
     });
   } finally {
     fs.closeSync(stderr);
@@ -72,12 +78,19 @@ export function spawnGroup(command: string, args: string[], options: GroupOption
   let killTimer: NodeJS.Timeout | undefined;
   void exited.then(() => clearTimeout(killTimer));
   function signalGroup(signal: NodeJS.Signals) {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // The group is gone already.
-    }
+    const pid = child.pid;
+    if (pid === undefined) return;
+    const direct = () => {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // The group is gone already.
+      }
+    };
+    // Through sudo the group is sudo and the agent user's processes, out of the action's reach: the signal
+    // goes as that user. sudo ends with its command; it is signalled itself only if that fails.
+    if (runAs?.via === 'sudo') void signalGroupAs(runAs, pid, signal).then((sent) => sent || direct());
+    else direct();
   }
 
   return {

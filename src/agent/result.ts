@@ -1,5 +1,5 @@
 import type { AgentResult, AgentSpec, TokenUsage } from '../types.js';
-import type { AttemptReport } from './attempt.js';
+import { NOTHING_REPORTED, type AttemptReport } from './attempt.js';
 import { finalVerdict, type Verdict } from './classify.js';
 
 /** Results and the summary carry this much of an answer at most; result.md has all of it. */
@@ -39,8 +39,6 @@ export interface AgentRun {
   startupMs: number;
   attempts: number;
 }
-
-const NOTHING_REPORTED: AttemptReport = { turns: null, sessionId: null, answer: '', ...NOTHING_SPENT };
 
 /** The one place an AgentResult is made, for agents that ran and (with `notStarted`) for those that did not. */
 export function buildResult(spec: AgentSpec, outputDir: string, run: AgentRun): AgentResult {

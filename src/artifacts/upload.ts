@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { DefaultArtifactClient } from '@actions/artifact';
 import type { ShardRef, UploadMode } from '../types.js';
 import { limiter } from '../util/limit.js';
+import { logUntrusted } from '../util/log.js';
 import { redactText, secretPatterns } from '../util/redact.js';
 import { hasArtifactService, runPage, runnerTemp } from '../util/runner.js';
 import { describeUploadFailure } from './failures.js';
@@ -192,7 +193,8 @@ function artifactPage(id: number): string | undefined {
 function reportSkipped(name: string, skipped: string[]): void {
   if (skipped.length === 0) return;
   const shown = skipped.slice(0, 20).join(', ');
-  core.info(`Left out of ${name}: ${shown}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ''}`);
+  // The names are the agent's: fenced, so a file named like a workflow command is only a name.
+  logUntrusted(`Left out of ${name}: ${shown}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ''}`);
 }
 
 function log(message: string): void {

@@ -38,6 +38,7 @@ export const INPUT_DEFAULTS = {
   'fallback-model': '',
   'max-budget-usd': '',
   'budget-usd': '',
+  'agent-user': 'auto',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { AgentSpec, CommentMode, Credentials, FailOn, ShardRef, UploadMode } from '../types.js';
+import { isUserName } from '../util/agent-user.js';
 import { InputError, Problems } from '../util/errors.js';
 import { workspaceDir } from '../util/runner.js';
 import {
@@ -65,6 +66,8 @@ export interface Inputs {
   adaptiveConcurrency: boolean;
   /** The run's budget in US dollars: no agent starts once the finished ones cost this much. */
   budgetUsd?: number;
+  /** `auto`, `none` or a user name (see `agent-user`). */
+  agentUser: string;
 }
 
 /**
@@ -142,6 +145,7 @@ export function getInputs(): Inputs {
     allowedActors: optional('allowed-actors', loginList) ?? [],
     adaptiveConcurrency: optional('adaptive-concurrency', (v, w) => boolean(v, w)) ?? true,
     budgetUsd: optional('budget-usd', money),
+    agentUser: optional('agent-user', agentUserSetting) ?? 'auto',
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));
@@ -179,4 +183,12 @@ function readMatrix(workspace: string): MatrixSource {
   } catch (err) {
     throw new InputError(`Input 'prompts-file': cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
+}
+
+/** `auto`, `none`, or a user name as useradd takes it. */
+function agentUserSetting(value: string, what: string): string {
+  if (value === 'auto' || value === 'none' || isUserName(value)) return value;
+  throw new InputError(
+    `${what} must be auto, none or a user name (lower-case letters, digits, '_' and '-'), got ${JSON.stringify(value)}`,
+  );
 }

@@ -2,16 +2,19 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import type { AgentResult } from '../types.js';
 import { readSlice } from '../util/files.js';
+import { logUntrusted } from '../util/log.js';
 import { redactText } from '../util/redact.js';
 
-/** Each agent's answer and the end of its stderr, folded away in the log. */
+/** Each agent's answer and the end of its stderr, folded away in the log, where the runner obeys none of it. */
 export async function showAgentLog(r: AgentResult, secrets: string[]): Promise<void> {
   await core.group(`${r.id}: ${r.status}`, async () => {
-    if (r.error) core.info(`error: ${r.error}`);
-    core.info(`folder: ${r.outputDir} (events.jsonl, stderr.log, result.md, workspace/)`);
+    const lines: string[] = [];
+    if (r.error) lines.push(`error: ${r.error}`);
+    lines.push(`folder: ${r.outputDir} (events.jsonl, stderr.log, result.md, workspace/)`);
     const answer = readSlice(path.join(r.outputDir, 'result.md'), 64 * 1024, 'start');
-    if (answer) core.info(redactText(answer, secrets));
+    if (answer) lines.push(answer);
     const stderr = readSlice(path.join(r.outputDir, 'stderr.log'), 8 * 1024, 'end');
-    if (stderr.trim()) core.info(`stderr:\n${redactText(stderr, secrets)}`);
+    if (stderr.trim()) lines.push(`stderr:\n${stderr}`);
+    logUntrusted(redactText(lines.join('\n'), secrets));
   });
 }

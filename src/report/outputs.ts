@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import type { OutputName } from '../config/action-interface.js';
 import type { AgentResult } from '../types.js';
+import { logUntrusted } from '../util/log.js';
 import { redactText } from '../util/redact.js';
 import { hasStepSummary } from '../util/runner.js';
 import type { RunStats } from './stats.js';
@@ -46,7 +47,7 @@ export async function writeJobSummary(markdown: string, secrets: string[]): Prom
   const safe = redactText(markdown, secrets);
   if (!hasStepSummary()) {
     core.info('No GITHUB_STEP_SUMMARY file (not on a runner); the summary follows.');
-    core.info(safe);
+    logUntrusted(safe);
     return;
   }
   await core.summary.addRaw(safe, true).write();

@@ -4,6 +4,7 @@ import { failedAfter, notStarted } from '../agent/result.js';
 import { runAgent } from '../agent/run.js';
 import type { AgentResult, AgentSpec } from '../types.js';
 import { formatDuration, formatUsd } from '../util/format.js';
+import { logUntrusted } from '../util/log.js';
 import type { AdaptiveConcurrency } from './adaptive.js';
 import { schedule, type ScheduleOptions } from './engine.js';
 import { throttle } from './throttle.js';
@@ -97,8 +98,10 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
         done++;
         spentUsd += result.costUsd ?? 0;
         const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
-        const why = result.error ? `: ${result.error}` : '';
-        core.info(`${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}${why}`);
+        const line = `${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}`;
+        // The reason quotes the CLI or the model: the runner must not obey it.
+        if (result.error) logUntrusted(`${line}: ${result.error}`);
+        else core.info(line);
         // An agent refused before its CLI started left nothing to upload.
         if (result.attempts > 0) options.onFinished?.(result);
         return outcome;

@@ -34,6 +34,11 @@ export function runPage(): string | undefined {
   return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
 }
 
+/** Whether this is a GitHub-hosted runner: a machine of the job's own, where the runner's user has sudo. */
+export function isGitHubHosted(): boolean {
+  return process.env.RUNNER_ENVIRONMENT === 'github-hosted';
+}
+
 /** RUNNER_TEMP only when a runner set it: a folder of this job's own, emptied between jobs. */
 export function jobTemp(): string | undefined {
   return process.env.RUNNER_TEMP || undefined;

@@ -90,6 +90,7 @@ describe('getInputs', () => {
       allowedActors: [],
       adaptiveConcurrency: true,
       budgetUsd: undefined,
+      agentUser: 'auto',
     });
   });
 
@@ -113,6 +114,7 @@ describe('getInputs', () => {
       'artifact-prefix': 'review',
       'retention-days': '90',
       'artifacts-dir': 'out/zips',
+      'agent-user': 'ci-agents',
     });
     const inputs = getInputs();
     expect(inputs.maxParallel).toBe(4);
@@ -137,6 +139,7 @@ describe('getInputs', () => {
     expect(inputs.artifactPrefix).toBe('review');
     expect(inputs.retentionDays).toBe(90);
     expect(inputs.artifactsDir).toBe(path.join(workspace, 'out', 'zips'));
+    expect(inputs.agentUser).toBe('ci-agents');
   });
 
   it('reads the publishing inputs', () => {
@@ -328,6 +331,18 @@ describe('getInputs', () => {
   it('refuses a fallback-model that is the model', () => {
     setInputs({ prompts: '["a"]', model: 'claude-opus', 'fallback-model': 'claude-opus' });
     expect(refuse('fallback-model').message).toMatch(/must differ from input 'model'/);
+  });
+
+  it.each(['Auto', 'root; id', '-rf', 'a b', 'x'.repeat(33)])('refuses agent-user %j', (value) => {
+    setInputs({ prompts: '["a"]', 'agent-user': value });
+    const error = refuse('agent-user');
+    expect(error.message).toContain('auto, none or a user name');
+    expect(error.message).toContain(JSON.stringify(value));
+  });
+
+  it.each(['auto', 'none', 'claude-agent', '_ci1'])('takes agent-user %j', (value) => {
+    setInputs({ prompts: '["a"]', 'agent-user': value });
+    expect(getInputs().agentUser).toBe(value);
   });
 
   it('refuses claude-args with shell operators', () => {
