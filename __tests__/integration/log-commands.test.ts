@@ -81,8 +81,10 @@ describe('agents that print workflow commands', () => {
     expect(groups).toEqual(['Agents', 'Uploads', 'talker: success', 'failer: failure', 'quiet: success']);
     expect(obeyed.filter((c) => c.command === 'endgroup')).toHaveLength(groups.length);
     const warnings = obeyed.filter((c) => c.command === 'warning').map((c) => c.data);
-    expect(warnings).toHaveLength(3);
-    for (const w of warnings) expect(w).toMatch(/^(talker|failer|quiet): Artifact agent-\w+ was not uploaded/);
+    // One for each agent's artifact and one for the report's.
+    expect(warnings).toHaveLength(4);
+    for (const w of warnings) expect(w).toMatch(/^((talker|failer|quiet): )?Artifact agent-\w+ was not uploaded/);
+    expect(warnings.filter((w) => w.startsWith('Artifact agent-report'))).toHaveLength(1);
     // The step fails with one error: its message quotes the agent's reason, and is no more than a message.
     const errors = obeyed.filter((c) => c.command === 'error');
     expect(errors).toHaveLength(1);
