@@ -20,6 +20,9 @@ import { limiter } from './util/limit.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { redactText } from './util/redact.js';
 import { runnerTemp } from './util/runner.js';
+import type { AgentResult } from './types.js';
+import { planWorkspaces } from './workspace/checkout.js';
+import { openWorkspaces } from './workspace/workspaces.js';
 
 /** The runner sends SIGINT, then SIGTERM 7.5 s later, when a run is cancelled. */
 const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -49,6 +52,7 @@ export async function run(): Promise<void> {
         specs.map((s) => s.id),
       ),
     );
+    const plan = await planWorkspaces({ workingDirectory: inputs.workingDirectory, ref: inputs.ref, specs });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
     const runDir = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-`));
     const maxParallel = inputs.maxParallel ?? defaultMaxParallel(specs.length, os.totalmem());
@@ -74,12 +78,23 @@ export async function run(): Promise<void> {
       startGate: limiter(os.availableParallelism()),
     };
     const cpuBefore = childrenCpuMs();
-    const finished = await core.group('Agents', () =>
-      runAgents(specs, { maxParallel, ctx, onFinished: (r) => uploader.agentFinished(r.id, r.outputDir) }),
-    );
-    const uploads = await core.group('Uploads', () =>
-      settle(uploader.finish(), controller.signal, () => cancelledAt + CANCEL_DEADLINE_MS - Date.now()),
-    );
+    const msLeft = () => cancelledAt + CANCEL_DEADLINE_MS - Date.now();
+    const workspaces = openWorkspaces(plan, { runDir, signal: controller.signal, specs });
+    let finished: AgentResult[];
+    try {
+      finished = await core.group('Agents', () =>
+        runAgents(specs, {
+          maxParallel,
+          ctx,
+          workspaces,
+          onFinished: (r) => uploader.agentFinished(r.id, r.outputDir),
+        }),
+      );
+    } finally {
+      // Every worktree and copy goes, also when the run failed or was cancelled (within the deadline).
+      await settle(workspaces.close(), controller.signal, msLeft);
+    }
+    const uploads = await core.group('Uploads', () => settle(uploader.finish(), controller.signal, msLeft));
     const results = withUploads(finished, uploads);
     for (const r of results) if (r.uploadWarning) core.warning(`${r.id}: ${r.uploadWarning}`);
 

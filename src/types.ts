@@ -13,6 +13,12 @@ export type UploadMode = 'per-agent' | 'combined' | 'none';
 
 export type FailOn = 'any' | 'all' | 'never';
 
+/**
+ * Where an agent works: its own git worktree of the checkout, its own copy of the checkout, the checkout itself,
+ * or an empty folder of its own.
+ */
+export type WorkspaceMode = 'worktree' | 'copy' | 'shared' | 'empty';
+
 /** One item of the matrix, with the action-wide defaults already applied. */
 export interface AgentSpec {
   /** Position in the matrix, from 0. */
@@ -34,6 +40,23 @@ export interface AgentSpec {
   needs?: string[];
   /** `always`: start once the needs have finished, whatever their status; else only after they succeeded. */
   runIf?: 'success' | 'always';
+  /** Undefined: `worktree` when the working directory is in a git work tree, else `empty`. */
+  workspace?: WorkspaceMode;
+  /** The CLI's `--settings`: JSON text, or the absolute path of a JSON file. */
+  settings?: string;
+  /** The CLI's `--mcp-config`: JSON text, or the absolute path of a JSON file. */
+  mcpConfig?: string;
+}
+
+/** What an agent changed in a repository workspace, against the tree it started from. */
+export interface AgentChanges {
+  /** Files added, changed or deleted. */
+  files: number;
+  /** Lines added and removed (binary files count none). */
+  insertions: number;
+  deletions: number;
+  /** Absolute path of `changes.patch`, which `git apply` applies to the tree the agent started from. */
+  patch: string;
 }
 
 /** What the action reports for one agent (the `results` output, one entry each). */
@@ -60,4 +83,6 @@ export interface AgentResult {
   artifactUrl?: string;
   /** Why the artifact did not land, when it did not. */
   uploadWarning?: string;
+  /** What the agent changed, for agents that worked in a `worktree` or a `copy`. */
+  changes?: AgentChanges;
 }

@@ -38,8 +38,16 @@ export interface AttemptOutcome {
   startupMs: number;
 }
 
-/** One run of the CLI: waits for a start slot, spawns it, follows its output, and judges how it ended. */
-export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: AgentPaths): Promise<AttemptOutcome> {
+/**
+ * One run of the CLI: waits for a start slot, spawns it, follows its output, and judges how it ended. It runs in
+ * `cwd`, or else in the agent's own `workspace/` folder.
+ */
+export async function runAttempt(
+  spec: AgentSpec,
+  ctx: AgentContext,
+  paths: AgentPaths,
+  cwd?: string,
+): Promise<AttemptOutcome> {
   let started!: () => void;
   const startedUp = new Promise<void>((resolve) => (started = resolve));
   if (ctx.startGate) {
@@ -59,7 +67,7 @@ export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: Agen
     const report = { turns: null, costUsd: null, sessionId: null, answer: '' };
     return { verdict: undefined, report, exitCode: null, spawnedAt: new Date(), startupMs: 0 };
   }
-  fs.mkdirSync(paths.workspace, { recursive: true });
+  if (!cwd) fs.mkdirSync(paths.workspace, { recursive: true });
   fs.mkdirSync(paths.configDir, { recursive: true });
   const events = fs.createWriteStream(path.join(paths.outputDir, 'events.jsonl'));
   const reader = new EventReader();
@@ -69,8 +77,8 @@ export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: Agen
   let startupMs: number | undefined;
   const stdin = spec.promptFile ? fs.createReadStream(spec.promptFile) : Readable.from([spec.prompt ?? '']);
 
-  const proc = spawnGroup(ctx.claude, claudeArgs(spec), {
-    cwd: paths.workspace,
+  const proc = spawnGroup(ctx.claude, claudeArgs(withSettingFiles(spec, paths.configDir)), {
+    cwd: cwd ?? paths.workspace,
     env: agentEnv(ctx.baseEnv, ctx.credentials, paths.configDir),
     stdin,
     stderrFile: path.join(paths.outputDir, 'stderr.log'),
@@ -132,4 +140,22 @@ export async function runAttempt(spec: AgentSpec, ctx: AgentContext, paths: Agen
     answer: reader.result?.result ?? '',
   };
   return { verdict, report, exitCode, spawnedAt, startupMs: startupMs ?? Date.now() - spawnedAt.getTime() };
+}
+
+/**
+ * The spec with settings given as JSON text written to files in the agent's config folder (never uploaded), so
+ * that what they may hold (MCP servers' tokens, `env`) stays off the command line, which every process can read.
+ */
+function withSettingFiles(spec: AgentSpec, configDir: string): AgentSpec {
+  const file = (value: string | undefined, name: string) => {
+    if (!value?.startsWith('{')) return value;
+    const target = path.join(configDir, name);
+    fs.writeFileSync(target, value, { mode: 0o600 });
+    return target;
+  };
+  return {
+    ...spec,
+    settings: file(spec.settings, 'cli-settings.json'),
+    mcpConfig: file(spec.mcpConfig, 'cli-mcp-config.json'),
+  };
 }

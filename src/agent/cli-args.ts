@@ -10,5 +10,8 @@ export function claudeArgs(spec: AgentSpec): string[] {
   if (spec.allowedTools.length) args.push('--allowedTools', spec.allowedTools.join(','));
   if (spec.disallowedTools.length) args.push('--disallowedTools', spec.disallowedTools.join(','));
   if (spec.appendSystemPrompt) args.push('--append-system-prompt', spec.appendSystemPrompt);
+  if (spec.settings) args.push('--settings', spec.settings);
+  // In the --flag=value form, so that the CLI's list option takes only this value.
+  if (spec.mcpConfig) args.push(`--mcp-config=${spec.mcpConfig}`);
   return [...args, ...spec.claudeArgs];
 }

@@ -21,6 +21,20 @@ export interface AgentContext {
   startGate?: Limiter;
 }
 
+/**
+ * Where an agent works when that is not its own empty `workspace/` folder (a worktree, a copy, the checkout
+ * itself): handed in by the schedule stage, which prepares it.
+ */
+export interface AgentWorkspace {
+  /** The CLI's working directory. */
+  cwd: string;
+  /**
+   * Between attempts: keeps what the attempt changed in `attemptDir` and makes the folder fresh for the next
+   * one. False when it could not, and the agent is not started again.
+   */
+  renew(attemptDir: string): Promise<boolean>;
+}
+
 export interface AgentPaths {
   outputDir: string;
   workspace: string;

@@ -53,3 +53,17 @@ export function notStarted(spec: AgentSpec, outputDir: string, skipped?: string)
     attempts: 0,
   });
 }
+
+/** The result of an agent that could not be started (its workspace could not be made): a failure, with why. */
+export function failedToStart(spec: AgentSpec, outputDir: string, error: string): AgentResult {
+  const now = new Date();
+  return buildResult(spec, outputDir, {
+    verdict: { status: 'failure', error, transient: false },
+    report: NOTHING_REPORTED,
+    exitCode: null,
+    startedAt: now,
+    finishedAt: now,
+    startupMs: 0,
+    attempts: 0,
+  });
+}

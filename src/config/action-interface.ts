@@ -26,6 +26,11 @@ export const INPUT_DEFAULTS = {
   'artifact-prefix': 'agent',
   'retention-days': '',
   'artifacts-dir': './agent-artifacts',
+  'working-directory': '',
+  workspace: '',
+  ref: '',
+  settings: '',
+  'mcp-config': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -45,6 +50,7 @@ export type OutputName = (typeof OUTPUT_NAMES)[number];
 
 export const FAIL_ON_VALUES = ['any', 'all', 'never'] as const;
 export const UPLOAD_MODES = ['per-agent', 'combined', 'none'] as const;
+export const WORKSPACE_MODES = ['worktree', 'copy', 'shared', 'empty'] as const;
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

@@ -4,9 +4,16 @@ import * as core from '@actions/core';
 import type { AgentSpec, Credentials, FailOn, UploadMode } from '../types.js';
 import { InputError, Problems } from '../util/errors.js';
 import { workspaceDir } from '../util/runner.js';
-import { FAIL_ON_VALUES, INPUT_DEFAULTS, PERMISSION_MODES, UPLOAD_MODES, type InputName } from './action-interface.js';
+import {
+  FAIL_ON_VALUES,
+  INPUT_DEFAULTS,
+  PERMISSION_MODES,
+  UPLOAD_MODES,
+  WORKSPACE_MODES,
+  type InputName,
+} from './action-interface.js';
 import { parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
-import { integerIn, oneOf, positiveInteger, positiveMinutes, splitArgs, splitTools } from './values.js';
+import { integerIn, jsonOrFile, oneOf, positiveInteger, positiveMinutes, splitArgs, splitTools } from './values.js';
 
 export interface Inputs {
   specs: AgentSpec[];
@@ -24,6 +31,10 @@ export interface Inputs {
   artifactPrefix: string;
   retentionDays?: number;
   artifactsDir: string;
+  /** The checkout agents work on (absolute; checked to be a folder). */
+  workingDirectory: string;
+  /** The commit worktrees start from, as given; empty means the checkout's HEAD. */
+  ref: string;
 }
 
 /**
@@ -58,6 +69,7 @@ export function getInputs(): Inputs {
   };
 
   const permissionMode = optional('permission-mode', (v, w) => oneOf(v, PERMISSION_MODES, w));
+  const workingDirectory = problems.check(() => readWorkingDirectory(workspace)) ?? workspace;
   const defaults: AgentDefaults = {
     model: readInput('model') || undefined,
     allowedTools: splitTools(readInput('allowed-tools')),
@@ -67,6 +79,9 @@ export function getInputs(): Inputs {
     appendSystemPrompt: readInput('append-system-prompt', false) || undefined,
     claudeArgs: optional('claude-args', splitArgs) ?? [],
     timeoutMinutes: optional('timeout-minutes', positiveMinutes) ?? Number(INPUT_DEFAULTS['timeout-minutes']),
+    workspace: optional('workspace', (v, w) => oneOf(v, WORKSPACE_MODES, w)),
+    settings: optional('settings', (v, w) => jsonOrFile(v, workingDirectory, w)),
+    mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workingDirectory, w)),
   };
   const inputs = {
     workspace,
@@ -81,9 +96,12 @@ export function getInputs(): Inputs {
     artifactPrefix: readInput('artifact-prefix'),
     retentionDays: optional('retention-days', (v, w) => integerIn(v, 1, 90, w)),
     artifactsDir: path.resolve(workspace, readInput('artifacts-dir')),
+    workingDirectory,
+    ref: readInput('ref'),
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
-  const source = problems.check(() => readMatrix(workspace));
+  const matrix = problems.check(() => readMatrix(workspace));
+  const source = matrix && { ...matrix, workingDirectory };
   const specs = source ? (problems.check(() => parseMatrix(source, defaults)) ?? []) : [];
   problems.throwIfAny();
   return { ...inputs, specs };
@@ -94,6 +112,24 @@ function boolean(value: string, what: string): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true;
   if (['false', 'False', 'FALSE'].includes(value)) return false;
   throw new InputError(`${what} must be true or false; got ${JSON.stringify(value)}`);
+}
+
+/** The `working-directory` input: a folder, relative to the workspace; the workspace itself when empty. */
+function readWorkingDirectory(workspace: string): string {
+  const given = readInput('working-directory');
+  const full = path.resolve(workspace, given || '.');
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(full);
+  } catch (err) {
+    throw new InputError(
+      `Input 'working-directory': ${JSON.stringify(given)} does not exist (${full}: ${(err as NodeJS.ErrnoException).code ?? err}); give the checkout's folder, relative to the workspace ${workspace}`,
+    );
+  }
+  if (!stat.isDirectory()) {
+    throw new InputError(`Input 'working-directory': ${JSON.stringify(given)} (${full}) is not a folder`);
+  }
+  return fs.realpathSync(full);
 }
 
 function readMatrix(workspace: string): MatrixSource {

@@ -4,7 +4,8 @@ import { parseDocument } from 'yaml';
 import type { AgentSpec } from '../types.js';
 import { InputError, Problems } from '../util/errors.js';
 import { nearest } from '../util/suggest.js';
-import { describe, isRecord, positiveInteger, positiveMinutes, text, toolList } from './values.js';
+import { WORKSPACE_MODES } from './action-interface.js';
+import { describe, isRecord, jsonOrFile, oneOf, positiveInteger, positiveMinutes, text, toolList } from './values.js';
 
 /** What every agent gets unless its matrix item says otherwise. */
 export type AgentDefaults = Omit<AgentSpec, 'index' | 'id' | 'prompt' | 'promptFile'>;
@@ -15,6 +16,8 @@ export interface MatrixSource {
   text: string;
   /** Prompt files are resolved against this folder and must stay inside it. */
   workspace: string;
+  /** Settings files (`settings`, `mcp-config`) are resolved against this folder; default `workspace`. */
+  workingDirectory?: string;
 }
 
 export const ITEM_KEYS = [
@@ -27,6 +30,9 @@ export const ITEM_KEYS = [
   'max-turns',
   'append-system-prompt',
   'timeout-minutes',
+  'workspace',
+  'settings',
+  'mcp-config',
 ] as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -132,6 +138,10 @@ function parseItem(
   read('max-turns', 'maxTurns', positiveInteger);
   read('append-system-prompt', 'appendSystemPrompt', text);
   read('timeout-minutes', 'timeoutMinutes', positiveMinutes);
+  const settingsBase = source.workingDirectory ?? source.workspace;
+  read('workspace', 'workspace', (v, w) => oneOf(typeof v === 'string' ? v : JSON.stringify(v), WORKSPACE_MODES, w));
+  read('settings', 'settings', (v, w) => jsonOrFile(v, settingsBase, w));
+  read('mcp-config', 'mcpConfig', (v, w) => jsonOrFile(v, settingsBase, w));
   return problems.messages.length === before ? { id, spec } : { id };
 }
 

@@ -1,5 +1,5 @@
 import type { AgentResult, AgentStatus } from '../types.js';
-import { formatCost, formatDuration } from '../util/format.js';
+import { formatChanges, formatCost, formatDuration } from '../util/format.js';
 import { escapeCell } from './markdown.js';
 import type { RunStats } from './stats.js';
 
@@ -16,11 +16,12 @@ const SYMBOL: Record<AgentStatus, string> = {
   skipped: '⏭️',
 };
 
-function row(r: AgentResult): string {
+function row(r: AgentResult, withChanges: boolean): string {
   const name = r.artifactUrl ? `[\`${r.id}\`](${r.artifactUrl})` : `\`${r.id}\``;
   const said = r.uploadWarning ? `⚠️ ${r.uploadWarning}` : r.status === 'success' ? r.answer : (r.error ?? r.answer);
   const tries = r.attempts > 1 ? ` (${r.attempts} attempts)` : '';
-  return `| ${name} | ${SYMBOL[r.status]} ${r.status}${tries} | ${formatDuration(r.durationMs)} | ${r.turns ?? '–'} | ${formatCost(r.costUsd)} | ${escapeCell(said)} |`;
+  const changes = withChanges ? ` ${formatChanges(r.changes)} |` : '';
+  return `| ${name} | ${SYMBOL[r.status]} ${r.status}${tries} | ${formatDuration(r.durationMs)} | ${r.turns ?? '–'} | ${formatCost(r.costUsd)} |${changes} ${escapeCell(said)} |`;
 }
 
 function gantt(results: readonly AgentResult[]): string[] {
@@ -39,11 +40,13 @@ function gantt(results: readonly AgentResult[]): string[] {
 
 /** The job summary, as Markdown; always under SUMMARY_BUDGET bytes. */
 export function renderSummary(results: readonly AgentResult[], stats: RunStats): string {
+  // The Changes column only for runs where some agent worked on the repository.
+  const withChanges = results.some((r) => r.changes);
   const head = [
     `## Claude agents: ${stats.succeeded} of ${stats.agents} succeeded`,
     '',
-    '| Agent | Status | Duration | Turns | Cost | Answer |',
-    '| --- | --- | --- | ---: | ---: | --- |',
+    `| Agent | Status | Duration | Turns | Cost |${withChanges ? ' Changes |' : ''} Answer |`,
+    `| --- | --- | --- | ---: | ---: |${withChanges ? ' --- |' : ''} --- |`,
   ];
   const totals = [
     '',
@@ -65,10 +68,11 @@ export function renderSummary(results: readonly AgentResult[], stats: RunStats):
   const rows: string[] = [];
   let size = fixed;
   for (const r of results) {
-    const line = row(r);
+    const line = row(r, withChanges);
     size += Buffer.byteLength(line) + 1;
     if (size > SUMMARY_BUDGET - 200) {
-      rows.push(`| … | ${results.length - rows.length} more agents: see the \`results\` output | | | | |`);
+      const more = `${results.length - rows.length} more agents: see the \`results\` output`;
+      rows.push(`| … | ${more} | | | |${withChanges ? ' |' : ''} |`);
       break;
     }
     rows.push(line);

@@ -1,9 +1,10 @@
 import * as core from '@actions/core';
 import { agentPaths, type AgentContext } from '../agent/context.js';
-import { notStarted } from '../agent/result.js';
+import { failedToStart, notStarted } from '../agent/result.js';
 import { runAgent } from '../agent/run.js';
 import type { AgentResult, AgentSpec } from '../types.js';
-import { formatDuration } from '../util/format.js';
+import { formatChanges, formatDuration } from '../util/format.js';
+import type { PreparedWorkspace, Workspaces } from '../workspace/workspaces.js';
 import { schedule, type ScheduleOptions } from './engine.js';
 
 /** How often the log says how far the run is. */
@@ -16,6 +17,8 @@ export interface RunAgentsOptions extends Pick<ScheduleOptions, 'limit' | 'stopR
   ctx: AgentContext;
   /** Called as each agent that ran ends (to start its upload at once). */
   onFinished?: (result: AgentResult) => void;
+  /** Makes each agent's folder (a worktree, a copy) and collects its changes; without it every folder is empty. */
+  workspaces?: Workspaces;
 }
 
 /**
@@ -34,13 +37,15 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
       signal: ctx.signal,
       async run(spec) {
         running++;
-        core.info(`${stamp()} ▶ ${spec.id} started`);
-        const result = await runAgent(spec, ctx);
+        const result = await runInWorkspace(spec, ctx, options.workspaces);
         running--;
         done++;
         const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
         const why = result.error ? `: ${result.error}` : '';
-        core.info(`${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}${why}`);
+        const changed = result.changes ? `, changes ${formatChanges(result.changes)}` : '';
+        core.info(
+          `${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}${changed}${why}`,
+        );
         options.onFinished?.(result);
         return { result };
       },
@@ -53,4 +58,45 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
   } finally {
     clearInterval(progress);
   }
+}
+
+/**
+ * One agent in its workspace: the folder is made (while earlier agents start), the agent runs in it, what it
+ * changed is collected into its output folder, and the folder is removed, whatever happened.
+ */
+async function runInWorkspace(spec: AgentSpec, ctx: AgentContext, workspaces?: Workspaces): Promise<AgentResult> {
+  const { outputDir } = agentPaths(ctx.runDir, spec.id);
+  let prepared: PreparedWorkspace | undefined;
+  try {
+    prepared = await workspaces?.prepare(spec);
+  } catch (err) {
+    if (ctx.signal.aborted) return notStarted(spec, outputDir);
+    return failedToStart(spec, outputDir, `its ${workspaces?.modeOf(spec)} could not be made: ${message(err)}`);
+  }
+  try {
+    const where = prepared ? ` in its ${prepared.mode}` : '';
+    const made = prepared?.setupMs ? ` (made in ${formatDuration(prepared.setupMs)})` : '';
+    core.info(`${stamp()} ▶ ${spec.id} started${where}${made}`);
+    const result = await runAgent(spec, ctx, prepared);
+    // Once cancelled, what is left of the deadline goes to removing the folders and the uploads.
+    if (!prepared || ctx.signal.aborted) return result;
+    try {
+      const changes = await prepared.collect(outputDir);
+      return changes ? { ...result, changes } : result;
+    } catch (err) {
+      const error = `its changes could not be collected: ${message(err)}`;
+      return {
+        ...result,
+        status: result.status === 'success' ? 'failure' : result.status,
+        error: result.error ? `${result.error}; ${error}` : error,
+      };
+    }
+  } finally {
+    // Not waited for: removing a tree is no part of the agent's time; `Workspaces.close` waits for it.
+    void prepared?.cleanup();
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,3 +1,5 @@
+import type { AgentChanges } from '../types.js';
+
 /** A duration for people: `850 ms`, `12.3 s`, `4m 05s`. */
 export function formatDuration(ms: number): string {
   // Rounded before the unit is chosen, so 59.96 s reads 1m 00s rather than 60.0 s.
@@ -11,4 +13,11 @@ export function formatDuration(ms: number): string {
 /** A cost in US dollars, or a dash when the CLI reported none. */
 export function formatCost(usd: number | null): string {
   return usd === null ? '–' : `$${usd.toFixed(4)}`;
+}
+
+/** What an agent changed in its worktree or copy: `+12 −3 in 2 files`, `none`, or a dash without a patch. */
+export function formatChanges(changes: AgentChanges | undefined): string {
+  if (!changes) return '–';
+  if (changes.files === 0) return 'none';
+  return `+${changes.insertions} −${changes.deletions} in ${changes.files} file${changes.files === 1 ? '' : 's'}`;
 }

@@ -79,6 +79,8 @@ describe('getInputs', () => {
       artifactPrefix: 'agent',
       retentionDays: undefined,
       artifactsDir: path.join(workspace, 'agent-artifacts'),
+      workingDirectory: workspace,
+      ref: '',
     });
   });
 
