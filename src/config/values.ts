@@ -144,7 +144,7 @@ export function describe(v: unknown): string {
 export function jsonOrFile(value: unknown, base: string, what: string): string {
   if (isRecord(value)) return JSON.stringify(value);
   const given = text(value, what);
-  if (given.startsWith('{')) {
+  if (given.startsWith('{') || given.startsWith('[')) {
     jsonObject(given, `${what} is not a valid JSON object`);
     return given;
   }

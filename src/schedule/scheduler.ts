@@ -74,7 +74,7 @@ async function runInWorkspace(spec: AgentSpec, ctx: AgentContext, workspaces?: W
     return failedToStart(spec, outputDir, `its ${workspaces?.modeOf(spec)} could not be made: ${message(err)}`);
   }
   try {
-    const where = prepared ? ` in its ${prepared.mode}` : '';
+    const where = !prepared ? '' : prepared.mode === 'shared' ? ' in the checkout' : ` in its ${prepared.mode}`;
     const made = prepared?.setupMs ? ` (made in ${formatDuration(prepared.setupMs)})` : '';
     core.info(`${stamp()} ▶ ${spec.id} started${where}${made}`);
     const result = await runAgent(spec, ctx, prepared);
