@@ -8,7 +8,8 @@ import { redactText } from '../util/redact.js';
 export async function showAgentLog(r: AgentResult, secrets: string[]): Promise<void> {
   await core.group(`${r.id}: ${r.status}`, async () => {
     if (r.error) core.info(`error: ${r.error}`);
-    core.info(`folder: ${r.outputDir} (events.jsonl, stderr.log, result.md, workspace/)`);
+    const files = r.changes ? 'changes.patch, workspace/ with the files it added or changed' : 'workspace/';
+    core.info(`folder: ${r.outputDir} (events.jsonl, stderr.log, result.md, ${files})`);
     const answer = readSlice(path.join(r.outputDir, 'result.md'), 64 * 1024, 'start');
     if (answer) core.info(redactText(answer, secrets));
     const stderr = readSlice(path.join(r.outputDir, 'stderr.log'), 8 * 1024, 'end');

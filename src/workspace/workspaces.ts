@@ -42,6 +42,11 @@ export interface Workspaces {
   prepare(spec: AgentSpec): Promise<PreparedWorkspace | undefined>;
   /** Removes every worktree and copy still there and puts the checkout's refs back. Never throws. */
   close(): Promise<void>;
+  /**
+   * Settles when what the run makes once is made (the refs' snapshot, the stored copy of the objects). Folders
+   * do not wait for it; a benchmark timing one folder does.
+   */
+  ready: Promise<void>;
 }
 
 export interface OpenOptions {
@@ -160,7 +165,8 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
     }
   }
 
-  return { modeOf: plan.modeOf, prepare, close };
+  const ready = Promise.all([refs, fast?.done]).then(() => undefined);
+  return { modeOf: plan.modeOf, prepare, close, ready };
 }
 
 /** One agent's worktree or copy, and the private git files its patch is made with. */
