@@ -252,6 +252,24 @@ describe('a copy, the checkout itself, and a working directory below the top', (
     expect(fs.readFileSync(byId.sub!.changes!.patch, 'utf8')).toContain('+++ b/packages/web/index.js');
   });
 
+  it('fails only the agent whose worktree cannot be made, with the reason', async () => {
+    const repo = makeRepo({ 'a.txt': 'a\n' });
+    const before = checkoutState(repo);
+    const ctx = context(server.url);
+    const specs = [spec('blocked', 'Blocked\n@answer never'), spec('fine', 'Fine\n@answer fine')];
+    // Something already occupies where the worktree should go: git refuses to make it there.
+    fs.mkdirSync(path.join(ctx.runDir, '.workspaces', 'blocked'), { recursive: true });
+    fs.writeFileSync(path.join(ctx.runDir, '.workspaces', 'blocked', 'in-the-way'), 'x');
+    const plan = await planWorkspaces({ workingDirectory: repo, ref: '', specs });
+    const workspaces = openWorkspaces(plan, { runDir: ctx.runDir, signal: ctx.signal, specs });
+    const results = await runAgents(specs, { maxParallel: 2, ctx, workspaces });
+    await workspaces.close();
+    expect(results[0]).toMatchObject({ id: 'blocked', status: 'failure', attempts: 0 });
+    expect(results[0]!.error).toMatch(/^its worktree could not be made: git worktree: .*already exists/);
+    expect(results[1]).toMatchObject({ id: 'fine', status: 'success', answer: 'fine' });
+    expect(checkoutState(repo)).toEqual(before);
+  });
+
   it('starts an agent again in a fresh worktree after a transient failure, keeping the first attempt', async () => {
     const repo = makeRepo({ 'a.txt': 'a\n' });
     const { byId } = await run(

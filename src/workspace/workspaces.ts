@@ -89,6 +89,8 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
     if (mode === 'empty') return undefined;
     if (mode === 'shared') return sharedWorkspace(plan.workingDirectory);
     const repo = checkout!;
+    // The refs are taken down before the first worktree, which could change them, is made.
+    if (mode === 'worktree') await refs;
     const tree = path.join(root, spec.id);
     const scratch = path.join(root, `.${spec.id}`);
     const folder: Folder = { mode, tree, scratch, repo, base: '', startIndex: '', objects: [] };
@@ -99,30 +101,10 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
       return cleaned;
     };
     live.add(cleanup);
-    let setupMs = 0;
-    const make = async () => {
-      if (options.signal.aborted) throw new Error('the run was cancelled');
-      setupMs = await turn(async () => {
-        if (options.signal.aborted) throw new Error('the run was cancelled');
-        const started = performance.now();
-        if (mode === 'worktree') await makeWorktree(folder, fast?.ready());
-        else await makeCopy(folder);
-        return performance.now() - started;
-      });
-      await settleIndex(folder.ownIndex, options.signal);
-    };
-    try {
-      await make();
-    } catch (err) {
-      await cleanup();
-      throw err;
-    }
-    return {
+    const prepared: PreparedWorkspace = {
       mode,
       cwd: repo.prefix ? path.join(tree, repo.prefix) : tree,
-      get setupMs() {
-        return setupMs;
-      },
+      setupMs: 0,
       async renew(attemptDir) {
         try {
           await collect(folder, attemptDir);
@@ -137,6 +119,24 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
       collect: (dir) => collect(folder, dir),
       cleanup,
     };
+    const make = async () => {
+      if (options.signal.aborted) throw new Error('the run was cancelled');
+      prepared.setupMs = await turn(async () => {
+        if (options.signal.aborted) throw new Error('the run was cancelled');
+        const started = performance.now();
+        if (mode === 'worktree') await makeWorktree(folder, fast?.ready());
+        else await makeCopy(folder);
+        return performance.now() - started;
+      });
+      await settleIndex(folder.ownIndex, options.signal);
+    };
+    try {
+      await make();
+    } catch (err) {
+      await cleanup();
+      throw err;
+    }
+    return prepared;
   }
 
   async function close(): Promise<void> {
@@ -227,6 +227,10 @@ async function makeWorktree(folder: Folder, objects: string | undefined): Promis
  */
 async function makeCopy(folder: Folder): Promise<void> {
   const { repo, tree, scratch } = folder;
+  const inside = path.relative(repo.top, tree);
+  if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
+    throw new Error(`the run's folder ${tree} lies inside the checkout ${repo.top}; set RUNNER_TEMP outside it`);
+  }
   await copyTree(repo.top, tree);
   const dotGit = path.join(tree, '.git');
   const own = fs.lstatSync(dotGit, { throwIfNoEntry: false })?.isDirectory() ?? false;
