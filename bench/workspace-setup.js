@@ -103,7 +103,6 @@ export async function measureSetup(repo, scratch, count = 5) {
           const p = await ws.prepare(modeSpecs[i]);
           if (!p) throw new Error('nothing prepared');
           prepared.set(p.cwd, p);
-          // The action's own figure: the wait for the index to settle (no CPU) is left out.
           return { dir: p.cwd, ms: p.setupMs };
         },
         async (dir) => prepared.get(dir)?.cleanup(),

@@ -72,7 +72,7 @@ export interface AgentResult {
   turns: number | null;
   costUsd: number | null;
   sessionId: string | null;
-  /** The agent's folder: workspace/, events.jsonl, stderr.log, result.json, result.md. */
+  /** The agent's folder: workspace/, events.jsonl, stderr.log, result.json, result.md (and changes.patch). */
   outputDir: string;
   error: string | null;
   attempts: number;

@@ -5,7 +5,7 @@ import type { AgentSpec } from '../types.js';
 import { readSlice } from '../util/files.js';
 import { classify, type Verdict } from './classify.js';
 import { claudeArgs } from './cli-args.js';
-import type { AgentContext, AgentPaths } from './context.js';
+import type { AgentContext, AgentPaths, AgentWorkspace } from './context.js';
 import { agentEnv } from './env.js';
 import { EventReader } from './events.js';
 import { spawnGroup } from './process.js';
@@ -40,13 +40,13 @@ export interface AttemptOutcome {
 
 /**
  * One run of the CLI: waits for a start slot, spawns it, follows its output, and judges how it ended. It runs in
- * `cwd`, or else in the agent's own `workspace/` folder.
+ * `workspace`, or else in the agent's own `workspace/` folder.
  */
 export async function runAttempt(
   spec: AgentSpec,
   ctx: AgentContext,
   paths: AgentPaths,
-  cwd?: string,
+  workspace?: AgentWorkspace,
 ): Promise<AttemptOutcome> {
   let started!: () => void;
   const startedUp = new Promise<void>((resolve) => (started = resolve));
@@ -67,7 +67,8 @@ export async function runAttempt(
     const report = { turns: null, costUsd: null, sessionId: null, answer: '' };
     return { verdict: undefined, report, exitCode: null, spawnedAt: new Date(), startupMs: 0 };
   }
-  if (!cwd) fs.mkdirSync(paths.workspace, { recursive: true });
+  if (workspace) workspace.beforeStart();
+  else fs.mkdirSync(paths.workspace, { recursive: true });
   fs.mkdirSync(paths.configDir, { recursive: true });
   const events = fs.createWriteStream(path.join(paths.outputDir, 'events.jsonl'));
   const reader = new EventReader();
@@ -78,7 +79,7 @@ export async function runAttempt(
   const stdin = spec.promptFile ? fs.createReadStream(spec.promptFile) : Readable.from([spec.prompt ?? '']);
 
   const proc = spawnGroup(ctx.claude, claudeArgs(withSettingFiles(spec, paths.configDir)), {
-    cwd: cwd ?? paths.workspace,
+    cwd: workspace?.cwd ?? paths.workspace,
     env: agentEnv(ctx.baseEnv, ctx.credentials, paths.configDir),
     stdin,
     stderrFile: path.join(paths.outputDir, 'stderr.log'),

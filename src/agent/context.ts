@@ -28,6 +28,8 @@ export interface AgentContext {
 export interface AgentWorkspace {
   /** The CLI's working directory. */
   cwd: string;
+  /** Called just before each attempt's CLI starts: the last moment nothing has touched the folder yet. */
+  beforeStart(): void;
   /**
    * Between attempts: keeps what the attempt changed in `attemptDir` and makes the folder fresh for the next
    * one. False when it could not, and the agent is not started again.

@@ -22,7 +22,7 @@ export async function runAgent(spec: AgentSpec, ctx: AgentContext, workspace?: A
   let outcome: AttemptOutcome;
   for (;;) {
     attempts++;
-    outcome = await runAttempt(spec, ctx, paths, workspace?.cwd);
+    outcome = await runAttempt(spec, ctx, paths, workspace);
     started ??= outcome.spawnedAt;
     startupMs += outcome.startupMs;
     const last = attempts > ctx.retries || !outcome.verdict?.transient || ctx.signal.aborted;

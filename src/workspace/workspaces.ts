@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as core from '@actions/core';
 import type { AgentChanges, AgentSpec, WorkspaceMode } from '../types.js';
 import { limiter } from '../util/limit.js';
@@ -22,6 +21,8 @@ export interface PreparedWorkspace {
   cwd: string;
   /** How long making it took, waiting for a turn left out. */
   setupMs: number;
+  /** Just before the agent's CLI starts in it: dates the index, when its second is over (see `settleIndex`). */
+  beforeStart(): void;
   /** Between attempts: keeps the attempt's changes in `attemptDir`, then starts again from a fresh folder. */
   renew(attemptDir: string): Promise<boolean>;
   /**
@@ -58,7 +59,7 @@ export interface OpenOptions {
 
 /** Worktrees made from a stored (uncompressed) copy of the commit's objects: worth it from this many on. */
 const FAST_CHECKOUT_MIN_AGENTS = 3;
-/** Past the second boundary, for file systems whose clock runs a tick behind. */
+/** Past the second boundary, for file systems whose clock runs a tick behind the process's. */
 const SETTLE_MARGIN_MS = 20;
 
 /**
@@ -105,6 +106,7 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
       mode,
       cwd: repo.prefix ? path.join(tree, repo.prefix) : tree,
       setupMs: 0,
+      beforeStart: () => settleIndex(folder.ownIndex),
       async renew(attemptDir) {
         try {
           await collect(folder, attemptDir);
@@ -128,7 +130,6 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
         else await makeCopy(folder);
         return performance.now() - started;
       });
-      await settleIndex(folder.ownIndex, options.signal);
     };
     try {
       await make();
@@ -194,6 +195,7 @@ function sharedWorkspace(cwd: string): PreparedWorkspace {
     mode: 'shared',
     cwd,
     setupMs: 0,
+    beforeStart: () => undefined,
     renew: async () => true,
     collect: async () => undefined,
     cleanup: async () => undefined,
@@ -297,18 +299,21 @@ function privateGit(folder: Folder, index: string): Record<string, string> {
 
 /**
  * Git trusts an index entry's file stats only when the file is older than the index by a whole second: a fresh
- * checkout's index is as new as its files, so every `git status` (the CLI runs one as it starts) would hash every
- * file again. Nothing touches the new folder before its agent starts, so once the second is over the index is
- * dated now, which makes its stats trusted as git itself would after a refresh, without reading a file.
+ * checkout's index is as new as its files, so every `git status` in it (the CLI runs one as it starts) would hash
+ * every file again. Once that second is over, and as long as nothing has touched the folder since it was made, the
+ * index may be dated now: that is what git's own refresh would record, without reading a file. Called just before
+ * the agent starts; an agent that starts within the second gets the index as git wrote it (correct, only slower).
  */
-async function settleIndex(index: string | undefined, signal: AbortSignal): Promise<void> {
+function settleIndex(index: string | undefined): void {
   if (!index) return;
-  const written = fs.statSync(index).mtimeMs;
-  const wait = (Math.floor(written / 1000) + 1) * 1000 + SETTLE_MARGIN_MS - Date.now();
-  if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
-  if (signal.aborted) throw new Error('the run was cancelled');
-  const now = new Date();
-  fs.utimesSync(index, now, now);
+  try {
+    const written = fs.statSync(index).mtimeMs;
+    if (Date.now() < (Math.floor(written / 1000) + 1) * 1000 + SETTLE_MARGIN_MS) return;
+    const now = new Date();
+    fs.utimesSync(index, now, now);
+  } catch {
+    // The index is gone or not ours to date: git reads the files instead.
+  }
 }
 
 /** The worktree's admin folder in the checkout's git folder, from the `.git` file git wrote into the worktree. */
