@@ -3,6 +3,7 @@ import { agentPaths, type AgentContext } from '../agent/context.js';
 import { failedToStart, notStarted } from '../agent/result.js';
 import { runAgent } from '../agent/run.js';
 import type { AgentResult, AgentSpec } from '../types.js';
+import { errorMessage } from '../util/errors.js';
 import { formatChanges, formatDuration } from '../util/format.js';
 import type { PreparedWorkspace, Workspaces } from '../workspace/workspaces.js';
 import { schedule, type ScheduleOptions } from './engine.js';
@@ -71,7 +72,7 @@ async function runInWorkspace(spec: AgentSpec, ctx: AgentContext, workspaces?: W
     prepared = await workspaces?.prepare(spec);
   } catch (err) {
     if (ctx.signal.aborted) return notStarted(spec, outputDir);
-    return failedToStart(spec, outputDir, `its ${workspaces?.modeOf(spec)} could not be made: ${message(err)}`);
+    return failedToStart(spec, outputDir, `its ${workspaces?.modeOf(spec)} could not be made: ${errorMessage(err)}`);
   }
   try {
     const where = !prepared ? '' : prepared.mode === 'shared' ? ' in the checkout' : ` in its ${prepared.mode}`;
@@ -84,7 +85,7 @@ async function runInWorkspace(spec: AgentSpec, ctx: AgentContext, workspaces?: W
       const changes = await prepared.collect(outputDir);
       return changes ? { ...result, changes } : result;
     } catch (err) {
-      const error = `its changes could not be collected: ${message(err)}`;
+      const error = `its changes could not be collected: ${errorMessage(err)}`;
       return {
         ...result,
         status: result.status === 'success' ? 'failure' : result.status,
@@ -95,8 +96,4 @@ async function runInWorkspace(spec: AgentSpec, ctx: AgentContext, workspaces?: W
     // Not waited for: removing a tree is no part of the agent's time; `Workspaces.close` waits for it.
     void prepared?.cleanup();
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { AgentSpec, WorkspaceMode } from '../types.js';
-import { InputError, Problems } from '../util/errors.js';
-import { git, GitError } from './git.js';
+import { errorMessage, InputError, Problems } from '../util/errors.js';
+import { git } from './git.js';
 
 /** The git work tree agents work on, found from the `working-directory` input. */
 export interface Checkout {
@@ -112,7 +112,7 @@ async function findWorkTree(dir: string): Promise<WorkTree> {
       prefix: prefix.replace(/\/$/, ''),
     };
   } catch (err) {
-    return { none: err instanceof GitError ? err.message : String(err) };
+    return { none: errorMessage(err) };
   }
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
+import { errorMessage } from '../util/errors.js';
 import { formatDuration } from '../util/format.js';
 import type { Checkout } from './checkout.js';
 import { gitPipe } from './git.js';
@@ -42,7 +43,7 @@ export function startFastCheckout(checkout: Checkout, dir: string): FastCheckout
       );
     },
     (err: unknown) => {
-      core.info(`Worktrees check out from the checkout's own packs (no stored copy: ${String(err)})`);
+      core.info(`Worktrees check out from the checkout's own packs (no stored copy: ${errorMessage(err)})`);
     },
   );
   return { ready: () => objects, done };

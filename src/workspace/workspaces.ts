@@ -4,6 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { AgentChanges, AgentSpec, WorkspaceMode } from '../types.js';
+import { errorMessage } from '../util/errors.js';
 import { limiter } from '../util/limit.js';
 import { keptPaths, parseNameStatus, sumNumstat } from './changes.js';
 import type { Checkout, WorkspacePlan } from './checkout.js';
@@ -79,7 +80,7 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
   if (checkout && worktreeCount) {
     hadWorktreesDir = fs.existsSync(path.join(checkout.commonDir, 'worktrees'));
     refs = snapshotRefs(checkout.top).catch((err: unknown) => {
-      core.warning(`Could not list the checkout's refs, so they are not guarded: ${String(err)}`);
+      core.warning(`Could not list the checkout's refs, so they are not guarded: ${errorMessage(err)}`);
       return undefined;
     });
     if (worktreeCount >= FAST_CHECKOUT_MIN_AGENTS) fast = startFastCheckout(checkout, path.join(root, '.objects'));
@@ -114,7 +115,7 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
           await make();
           return true;
         } catch (err) {
-          core.warning(`${spec.id}: could not make a fresh ${mode} for another attempt: ${message(err)}`);
+          core.warning(`${spec.id}: could not make a fresh ${mode} for another attempt: ${errorMessage(err)}`);
           return false;
         }
       },
@@ -149,13 +150,13 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
           core.warning(`Agents changed refs of the checkout; put back as they were: ${putBack.join(', ')}`);
         }
       } catch (err) {
-        core.warning(`Could not put the checkout's refs back: ${message(err)}`);
+        core.warning(`Could not put the checkout's refs back: ${errorMessage(err)}`);
       }
     }
     await Promise.all([...live].map((cleanup) => cleanup()));
     await fast?.done;
     if (checkout) removeAdminFolders(checkout.commonDir, root);
-    await removeTree(root).catch((err: unknown) => core.warning(`Could not remove ${root}: ${message(err)}`));
+    await removeTree(root).catch((err: unknown) => core.warning(`Could not remove ${root}: ${errorMessage(err)}`));
     // Git leaves no empty `worktrees` folder behind either (see `git worktree prune`).
     if (checkout && !hadWorktreesDir) {
       try {
@@ -355,7 +356,7 @@ async function removeFolder(folder: Folder): Promise<void> {
     if (folder.mode === 'worktree') removeAdminFolders(folder.repo.commonDir, folder.tree);
     await Promise.all([removeTree(folder.tree), removeTree(folder.scratch)]);
   } catch (err) {
-    core.warning(`Could not remove ${folder.tree}: ${message(err)}`);
+    core.warning(`Could not remove ${folder.tree}: ${errorMessage(err)}`);
   }
 }
 
@@ -396,8 +397,4 @@ async function copyTree(from: string, to: string): Promise<void> {
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`cp: ${stderr.trim() || `exit ${code}`}`))));
   });
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
