@@ -78,7 +78,7 @@ export function git(args: readonly string[], options: GitOptions): Promise<strin
         return;
       }
       const why = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit ${code ?? signal}`;
-      reject(new GitError(`git ${args.find((a) => !a.startsWith('-')) ?? ''}: ${why}`));
+      reject(new GitError(`git ${subcommand(args)}: ${why}`));
     });
   });
 }
@@ -95,7 +95,9 @@ export function gitPipe(first: readonly string[], second: readonly string[], opt
     let stdout = '';
     let stderr = '';
     b.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    b.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c.slice(0, 4096)));
+    b.stderr.setEncoding('utf8').on('data', (c: string) => {
+      if (stderr.length < 8192) stderr += c;
+    });
     let firstCode: number | null = null;
     const firstDone = new Promise<void>((r) => a.on('close', (code) => ((firstCode = code), r())));
     a.on('error', (err) => reject(new GitError(err.message)));
@@ -103,8 +105,20 @@ export function gitPipe(first: readonly string[], second: readonly string[], opt
     b.on('close', (code) => {
       void firstDone.then(() => {
         if (code === 0 && firstCode === 0) resolve(stdout);
-        else reject(new GitError(`git ${second[0]}: ${stderr.trim().slice(0, 500) || `exit ${code}/${firstCode}`}`));
+        else {
+          const why = stderr.trim().slice(0, 500) || `exit ${code} (and ${firstCode} from git ${subcommand(first)})`;
+          reject(new GitError(`git ${subcommand(second)}: ${why}`));
+        }
       });
     });
   });
+}
+
+/** The git command among its arguments (past any `-c name=value`), for error messages. */
+function subcommand(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-c') i++;
+    else if (!args[i]!.startsWith('-')) return args[i]!;
+  }
+  return '';
 }
