@@ -23,6 +23,9 @@ import { estimateSequential } from '../src/report/stats.js';
 import { TICKS_PER_SECOND, parseStat } from '../src/util/proc-stat.js';
 import { TreeSampler, waitForQuiet } from './sampler.js';
 import { benchAggregate, parseAggregateSpec } from './aggregate.js';
+import { makeSyntheticRepo } from './synthetic-repo.js';
+import { measureSetup } from './workspace-setup.js';
+import { checkWorkspaceTarget, renderWorkspacesMarkdown, summarizeWorkspaces } from './workspaces-report.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROBE = pathToFileURL(path.join(HERE, 'probe.js')).href;
@@ -50,6 +53,11 @@ const HELP = `Usage: npm run bench -- [options]
                     (default 120000; 5000 when CI is set)
   --max-other-load P  a run during which other processes used more than P% of the machine is run again (default 10)
   --redo-noisy K    at most K times (default 2; 0 when CI is set); the discarded runs stay in results.json
+  --workspaces      instead of the above: the action with agents in worktrees of a synthetic repository against
+                    agents in empty folders, side by side (default --n 5,20,50), after timing one folder alone;
+                    writes workspaces.json and workspaces.md
+  --repo-files K    files in the synthetic repository (default 5000)
+  --repo-mb M       megabytes of text in it (default 50)
   --keep            keep the scratch folders of every run
   --aggregate AxS   instead of the above: A agents over S shards with the fake CLI (answering at once), then
                     the aggregate action over their artifacts-dir, timed with its peak memory (aggregate.json)
@@ -76,6 +84,9 @@ const { values: opt } = parseArgs({
     aggregate: { type: 'string' },
     capacity: { type: 'string' },
     'retry-after': { type: 'string' },
+    workspaces: { type: 'boolean' },
+    'repo-files': { type: 'string' },
+    'repo-mb': { type: 'string' },
     help: { type: 'boolean' },
   },
 });
@@ -94,7 +105,7 @@ function positive(what, value) {
   return v;
 }
 
-const ns = (opt.n ?? (opt.quick ? ['2,5'] : ['5,10,20,50']))
+const ns = (opt.n ?? (opt.quick ? ['2,5'] : opt.workspaces ? ['5,20,50'] : ['5,10,20,50']))
   .flatMap((v) => v.split(','))
   .map((v) => v.trim())
   .filter(Boolean)
@@ -220,8 +231,29 @@ function scratch(/** @type {string} */ name) {
   return fs.mkdtempSync(path.join(os.tmpdir(), `claude-bench-${name}-`));
 }
 
-/** The agent folder's name in a process's cwd: `.../agent-7/workspace`. */
-const agentOfCwd = (/** @type {string} */ cwd) => Number(/agent-(\d+)\/workspace$/.exec(cwd)?.[1] ?? NaN);
+/** The agent folder's name in a process's cwd: `.../agent-7/workspace`, or its worktree `.../.workspaces/agent-7`. */
+const agentOfCwd = (/** @type {string} */ cwd) => Number(/agent-(\d+)(?:\/workspace)?$/.exec(cwd)?.[1] ?? NaN);
+
+/**
+ * Samples how much of the file system holding `dir` is in use, every 200 ms; `stop` returns the most it grew by,
+ * in MB (other work on the machine writing meanwhile counts too).
+ * @param {string} dir
+ */
+function diskSampler(dir) {
+  const used = () => {
+    const s = fs.statfsSync(dir);
+    return (s.blocks - s.bfree) * s.bsize;
+  };
+  const base = used();
+  let peak = base;
+  const timer = setInterval(() => (peak = Math.max(peak, used())), 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.round((Math.max(peak, used()) - base) / 1e6);
+    },
+  };
+}
 
 /**
  * Matches the agent CLIs the sampler saw to agent numbers, through each one's working folder.
@@ -390,6 +422,8 @@ async function runAction(
   /** @type {number} */ n,
   /** @type {number} */ rep,
   latency = latencyMs,
+  /** @type {{ inputs?: Record<string, string>, diskOf?: string }} more inputs; a folder whose file system's use is sampled */
+  more = {},
 ) {
   const cap = CAPACITY_MODES.includes(mode) ? capacity : null;
   const dir = scratch(`${mode}-n${n}`);
@@ -404,8 +438,11 @@ async function runAction(
   let failed = 0;
   /** What the action said of its agent user: how it acts for it, and how long setting it up took. */
   let agentUser = null;
+  /** @type {Map<number, number>} agent number -> ms its workspace took to make, from the action's log */
+  const setupMs = new Map();
   try {
     const quiet = await quiet_();
+    const disk = more.diskOf ? diskSampler(more.diskOf) : null;
     const cpu0 = process.cpuUsage();
     const t0 = Date.now();
     const start = performance.now();
@@ -420,6 +457,7 @@ async function runAction(
         'max-agents': String(prompts.length),
         'adaptive-concurrency': mode === 'fixed' ? 'false' : 'true',
         'agent-user': mode === 'action-user' ? 'auto' : 'none',
+        ...more.inputs,
       },
       env: {
         ...BASE_ENV,
@@ -431,6 +469,8 @@ async function runAction(
       onLine(line) {
         const u = /^Agents run as (\S+) .*acts for it (as root|through sudo)\), set up in (\d+) ms/.exec(line);
         if (u) agentUser = { name: u[1], via: u[2], setupMs: Number(u[3]) };
+        const made = /▶ agent-(\d+) started in its \w+ \(made in ([\d.]+) (ms|s)\)/.exec(line);
+        if (made) setupMs.set(Number(made[1]), Number(made[2]) * (made[3] === 's' ? 1000 : 1));
         const m = /■ (\S+) (\w+) in/.exec(line);
         if (!m) return;
         done++;
@@ -460,6 +500,7 @@ async function runAction(
     endTicker();
     live.delete(stop);
     const sampled = sampler.stop();
+    const diskPeakMb = disk?.stop() ?? null;
     const benchCpu = process.cpuUsage(cpu0);
     const probe = readJson(probeFile);
     /** @type {any[]} */
@@ -501,7 +542,13 @@ async function runAction(
       },
       benchCpuMs: (benchCpu.user + benchCpu.system) / 1000,
       quiet,
-      extra: { procsSeen: sampled.procs.length, sampledActionPeakRssKb: rootInfo?.peakRssKb ?? null, agentUser },
+      extra: {
+        procsSeen: sampled.procs.length,
+        sampledActionPeakRssKb: rootInfo?.peakRssKb ?? null,
+        agentUser,
+        setupMs: [...setupMs.values()],
+        diskPeakMb,
+      },
     });
   } finally {
     await server.close();
@@ -783,6 +830,10 @@ async function main() {
     }
   };
   if (capacity !== null) return capacityRuns(info, command, startedAt, runs, measure);
+  if (opt.workspaces) {
+    await benchWorkspaces({ info, command, startedAt, solo, measure, runs, discarded });
+    return;
+  }
   for (const n of ns) {
     log(`N = ${n}`);
     if (modes.includes('sequential')) {
@@ -877,6 +928,75 @@ async function capacityRuns(info, command, startedAt, runs, measure) {
   if (failures) {
     log(`${failures} agent runs failed`);
     process.exitCode = 1;
+  }
+}
+
+/**
+ * `--workspaces`: a synthetic repository; one folder made alone, each way; then per N the action with every agent
+ * in a worktree of it and with every agent in an empty folder, alternating which goes first.
+ * @param {{ info: any, command: string, startedAt: string, solo: any, measure: (run: () => Promise<any>) => Promise<void>,
+ *   runs: any[], discarded: any[] }} b
+ */
+async function benchWorkspaces({ info, command, startedAt, solo, measure, runs, discarded }) {
+  const files = Math.round(positive('repo-files', opt['repo-files'] ?? '5000'));
+  const megabytes = positive('repo-mb', opt['repo-mb'] ?? '50');
+  const dir = scratch('repo');
+  log(`synthetic repository: ${files} files, ${megabytes} MB`);
+  const t0 = performance.now();
+  const repo = makeSyntheticRepo(path.join(dir, 'repo'), { files, bytes: megabytes * 2 ** 20 });
+  log(`  made ${repo.commit.slice(0, 12)} in ${sec(performance.now() - t0)}`);
+  const state = () =>
+    execFileSync('git', ['status', '--porcelain', '--ignored'], { cwd: repo.dir, encoding: 'utf8' }) +
+    execFileSync('git', ['worktree', 'list', '--porcelain'], { cwd: repo.dir, encoding: 'utf8' }) +
+    execFileSync('git', ['for-each-ref'], { cwd: repo.dir, encoding: 'utf8' });
+  const before = state();
+  try {
+    log('one folder at a time, no agents: 5 folders each way');
+    const setup = await measureSetup(repo.dir, dir, 5);
+    for (const r of setup) {
+      log(
+        `  ${r.name}: ${r.setupMedianMs} ms (${r.cpuMedianMs} ms CPU), ${r.diskMedianMb} MB${r.onceMs ? `; once ${r.onceMs} ms` : ''}`,
+      );
+    }
+    for (const n of ns) {
+      log(`N = ${n}`);
+      for (let rep = 0; rep < repeat; rep++) {
+        for (const workspace of rep % 2 ? ['empty', 'worktree'] : ['worktree', 'empty']) {
+          await measure(async () => {
+            const inputs = { 'working-directory': repo.dir, workspace };
+            const r = await runAction('action', n, rep, latencyMs, { inputs, diskOf: os.tmpdir() });
+            return { ...r, mode: workspace };
+          });
+        }
+      }
+    }
+    const rows = summarizeWorkspaces(runs, ns);
+    const data = {
+      machine: info,
+      config: { ns, latencyMs, repeat, command, claude, maxOtherLoadPct, redoNoisy },
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      repo: { files: repo.files, bytes: repo.bytes, commit: repo.commit },
+      repoUnchanged: state() === before,
+      setup,
+      rows,
+      target: checkWorkspaceTarget(rows),
+      solo,
+      runs,
+      discarded,
+    };
+    fs.writeFileSync(path.join(outDir, 'workspaces.json'), `${JSON.stringify(data, null, 2)}\n`);
+    fs.writeFileSync(path.join(outDir, 'workspaces.md'), renderWorkspacesMarkdown(data));
+    fs.rmSync(path.join(outDir, 'results.partial.json'), { force: true });
+    console.log(`\n${renderWorkspacesMarkdown(data)}`);
+    log(`wrote workspaces.json and workspaces.md to ${outDir}`);
+    const failures = runs.reduce((sum, r) => sum + r.failures.length, 0);
+    if (failures || !data.repoUnchanged) {
+      log(`${failures} agent runs failed${data.repoUnchanged ? '' : '; the repository was changed'}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    if (!opt.keep) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -40,6 +40,8 @@ import { limiter } from './util/limit.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { redactResult, redactText } from './util/redact.js';
 import { hasArtifactService, jobTemp, runPage, runnerTemp } from './util/runner.js';
+import { planWorkspaces } from './workspace/checkout.js';
+import { openWorkspaces } from './workspace/workspaces.js';
 
 /** The runner sends SIGINT, then SIGTERM 7.5 s later, when a run is cancelled. */
 const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -113,6 +115,7 @@ export async function run(): Promise<void> {
       secrets,
       intervalMs: progressInterval(),
     });
+    const workspacePlan = await planWorkspaces({ workingDirectory: inputs.workingDirectory, ref: inputs.ref, specs });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
     agentUser = await startAgentUser(
       inputs.agentUser,
@@ -161,25 +164,32 @@ export async function run(): Promise<void> {
       specs.map((s) => s.id),
       { run: runPage() },
     );
-    const finished = await core.group('Agents', () =>
-      runAgents(specs, {
-        maxParallel,
-        ctx,
-        onFinished: (r) => uploader.agentFinished(r.id, r.outputDir),
-        plan(planner, folder, taken) {
-          const added = readPlan({ ...inputs, planner, folder, taken });
-          const ids = [...taken, ...added.map((s) => s.id)];
-          validateArtifactNames(plannedArtifactNames(inputs.upload, inputs.artifactPrefix, ids, shard?.count));
-          return added;
-        },
-        onEvent: (e) => (e.kind === 'started' ? publisher?.started(e.spec.id) : publisher?.finished(e.result)),
-        concurrency,
-        budgetUsd: inputs.budgetUsd,
-      }),
-    );
-    const uploads = await core.group('Uploads', () =>
-      settle(uploader.finish(), controller.signal, () => cancelledAt + CANCEL_DEADLINE_MS - Date.now()),
-    );
+    const msLeft = () => cancelledAt + CANCEL_DEADLINE_MS - Date.now();
+    const workspaces = openWorkspaces(workspacePlan, { runDir, signal: controller.signal, specs });
+    let finished: AgentResult[];
+    try {
+      finished = await core.group('Agents', () =>
+        runAgents(specs, {
+          maxParallel,
+          ctx,
+          workspaces,
+          onFinished: (r) => uploader.agentFinished(r.id, r.outputDir),
+          plan(planner, folder, taken) {
+            const added = readPlan({ ...inputs, planner, folder, taken });
+            const ids = [...taken, ...added.map((s) => s.id)];
+            validateArtifactNames(plannedArtifactNames(inputs.upload, inputs.artifactPrefix, ids, shard?.count));
+            return added;
+          },
+          onEvent: (e) => (e.kind === 'started' ? publisher?.started(e.spec.id) : publisher?.finished(e.result)),
+          concurrency,
+          budgetUsd: inputs.budgetUsd,
+        }),
+      );
+    } finally {
+      // Every worktree and copy goes, also when the run failed or was cancelled (within the deadline).
+      await settle(workspaces.close(), controller.signal, msLeft);
+    }
+    const uploads = await core.group('Uploads', () => settle(uploader.finish(), controller.signal, msLeft));
     const results = withUploads(finished, uploads);
     for (const r of results) if (r.uploadWarning) core.warning(`${r.id}: ${r.uploadWarning}`);
 

@@ -1,5 +1,8 @@
 // The values that cross stages. Every stage may import this file; it imports nothing of the project's.
 
+/** The folder, in an agent's working folder, where the action puts the output of the agents it needs. */
+export const INPUTS_DIR = '.agent-inputs';
+
 export type AgentStatus = 'success' | 'failure' | 'timeout' | 'cancelled' | 'skipped';
 
 /** The credentials the action was given; masked as soon as they are read. */
@@ -15,6 +18,11 @@ export type FailOn = 'any' | 'all' | 'never';
 
 /** `auto`: one comment per use of the action, edited each run; `new`: a fresh one each run; `off`: none. */
 export type CommentMode = 'auto' | 'new' | 'off';
+/**
+ * Where an agent works: its own git worktree of the checkout, its own copy of the checkout, the checkout itself,
+ * or an empty folder of its own.
+ */
+export type WorkspaceMode = 'worktree' | 'copy' | 'shared' | 'empty';
 
 /** One item of the matrix, with the action-wide defaults already applied. */
 export interface AgentSpec {
@@ -47,6 +55,12 @@ export interface AgentSpec {
   fallbackModel?: string;
   /** The most this agent may spend, in US dollars (`--max-budget-usd`). */
   maxBudgetUsd?: number;
+  /** Undefined: `worktree` when the working directory is in a git work tree, else `empty`. */
+  workspace?: WorkspaceMode;
+  /** The CLI's `--settings`: JSON text, or the absolute path of a JSON file. */
+  settings?: string;
+  /** The CLI's `--mcp-config`: JSON text, or the absolute path of a JSON file. */
+  mcpConfig?: string;
 }
 
 /** Tokens an agent used, summed over its models and its attempts, as its CLI reported them. */
@@ -56,6 +70,17 @@ export interface TokenUsage {
   outputTokens: number;
   cacheReadTokens: number;
   cacheCreationTokens: number;
+}
+
+/** What an agent changed in a repository workspace, against the tree it started from. */
+export interface AgentChanges {
+  /** Files added, changed or deleted. */
+  files: number;
+  /** Lines added and removed (binary files count none). */
+  insertions: number;
+  deletions: number;
+  /** Absolute path of `changes.patch`, which `git apply` applies to the tree the agent started from. */
+  patch: string;
 }
 
 /** What the action reports for one agent (the `results` output, one entry each). */
@@ -72,7 +97,7 @@ export interface AgentResult {
   /** The cost its CLI reported, in US dollars, over all attempts; null when no attempt reported one. */
   costUsd: number | null;
   sessionId: string | null;
-  /** The agent's folder: workspace/, events.jsonl, stderr.log, result.json, result.md. */
+  /** The agent's folder: workspace/, events.jsonl, stderr.log, result.json, result.md (and changes.patch). */
   outputDir: string;
   error: string | null;
   attempts: number;
@@ -91,6 +116,8 @@ export interface AgentResult {
   addedBy?: string;
   /** Tokens over all attempts; null when no attempt reported any. */
   usage: TokenUsage | null;
+  /** What the agent changed, for agents that worked in a `worktree` or a `copy`. */
+  changes?: AgentChanges;
 }
 
 /** One shard of a matrix split over several jobs: shard `index` (from 1) of `count`. */

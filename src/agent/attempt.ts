@@ -6,7 +6,7 @@ import { agentHomeFiles, handOver, reclaim, type AgentUser } from '../util/agent
 import { readSlice } from '../util/files.js';
 import { classify, type Verdict } from './classify.js';
 import { claudeArgs } from './cli-args.js';
-import type { AgentContext, AgentPaths } from './context.js';
+import type { AgentContext, AgentPaths, AgentWorkspace } from './context.js';
 import { agentEnv, agentUserEnv } from './env.js';
 import { EventReader, tokenUsage } from './events.js';
 import { placeInputs } from './inputs.js';
@@ -48,13 +48,15 @@ export interface AttemptOutcome {
 
 /**
  * One run of the CLI: waits for a start slot, spawns it, follows its output, and judges how it ended. `needed`
- * are the results of the agents it needs, whose output it finds in its working folder.
+ * are the results of the agents it needs, whose output it finds in its working folder. It runs in `workspace`,
+ * or else in the agent's own `workspace/` folder.
  */
 export async function runAttempt(
   spec: AgentSpec,
   ctx: AgentContext,
   paths: AgentPaths,
   needed: readonly AgentResult[] = [],
+  workspace?: AgentWorkspace,
 ): Promise<AttemptOutcome> {
   let started!: () => void;
   const startedUp = new Promise<void>((resolve) => (started = resolve));
@@ -74,19 +76,22 @@ export async function runAttempt(
     clearTimeout(startGuard);
     return { verdict: undefined, report: NOTHING_REPORTED, exitCode: null, spawnedAt: new Date(), startupMs: 0 };
   }
-  fs.mkdirSync(paths.workspace, { recursive: true });
+  const cwd = workspace?.cwd ?? paths.workspace;
+  if (!workspace) fs.mkdirSync(paths.workspace, { recursive: true });
   fs.mkdirSync(paths.configDir, { recursive: true });
   // Placed before the hand-over, so that the agent's user owns them like the rest of its folder.
-  if (needed.length) placeInputs(paths.workspace, needed);
+  if (needed.length) placeInputs(cwd, needed);
   const user = ctx.agentUser;
+  const folders = userFolders(paths, workspace);
   if (user) {
-    const refused = await handOverFolders(user, paths);
+    const refused = await handOverFolders(user, paths, folders);
     if (refused) {
       started();
       clearTimeout(startGuard);
       return { ...refused, spawnedAt: new Date(), startupMs: 0 };
     }
   }
+  workspace?.beforeStart();
   const events = fs.createWriteStream(path.join(paths.outputDir, 'events.jsonl'));
   const reader = new EventReader(ctx.onPushback);
   let lingerTimer: NodeJS.Timeout | undefined;
@@ -95,8 +100,8 @@ export async function runAttempt(
   let startupMs: number | undefined;
   const stdin = spec.promptFile ? fs.createReadStream(spec.promptFile) : Readable.from([spec.prompt ?? '']);
 
-  const proc = spawnGroup(ctx.claude, claudeArgs(spec), {
-    cwd: paths.workspace,
+  const proc = spawnGroup(ctx.claude, claudeArgs(withSettingFiles(spec, paths.configDir)), {
+    cwd,
     env: {
       ...agentEnv(ctx.baseEnv, ctx.credentials, paths.configDir),
       ...(user ? agentUserEnv(user.name, paths.home, paths.tmp) : {}),
@@ -142,7 +147,7 @@ export async function runAttempt(
   await new Promise<void>((resolve) => events.end(resolve));
   if (user) {
     // The action (staging, redaction, the next attempt's move) and later steps work on what the agent wrote.
-    await reclaim(user, userFolders(paths)).catch((err: Error) =>
+    await reclaim(user, folders).catch((err: Error) =>
       fs.appendFileSync(path.join(paths.outputDir, 'stderr.log'), `${err.message}\n`),
     );
   }
@@ -179,13 +184,20 @@ export async function runAttempt(
   return { verdict, report, exitCode, spawnedAt, startupMs: startupMs ?? Date.now() - spawnedAt.getTime() };
 }
 
-/** The folders an agent running as another user writes: the rest of its folder stays the action's. */
-const userFolders = (paths: AgentPaths) => [paths.workspace, paths.configDir, paths.home, paths.tmp];
+/**
+ * The folders an agent running as another user writes: its working folder (its own, or the worktree or copy made
+ * for it; never the checkout itself), its config, home and temp. The rest of its folder stays the action's.
+ */
+function userFolders(paths: AgentPaths, workspace: AgentWorkspace | undefined): string[] {
+  const work = workspace ? workspace.own : paths.workspace;
+  return [...(work ? [work] : []), paths.configDir, paths.home, paths.tmp];
+}
 
 /** Gives the agent user its folders for one attempt; the outcome of a failed attempt when that fails. */
 async function handOverFolders(
   user: AgentUser,
   paths: AgentPaths,
+  folders: string[],
 ): Promise<Pick<AttemptOutcome, 'verdict' | 'report' | 'exitCode'> | undefined> {
   try {
     fs.mkdirSync(paths.home, { recursive: true });
@@ -194,7 +206,7 @@ async function handOverFolders(
       const file = path.join(paths.home, name);
       if (!fs.existsSync(file)) fs.writeFileSync(file, text);
     }
-    await handOver(user, userFolders(paths));
+    await handOver(user, folders);
     return undefined;
   } catch (err) {
     const error = `could not start as ${user.name}: ${(err as Error).message}`;
@@ -205,4 +217,22 @@ async function handOverFolders(
       exitCode: null,
     };
   }
+}
+
+/**
+ * The spec with settings given as JSON text written to files in the agent's config folder (never uploaded), so
+ * that what they may hold (MCP servers' tokens, `env`) stays off the command line, which every process can read.
+ */
+function withSettingFiles(spec: AgentSpec, configDir: string): AgentSpec {
+  const file = (value: string | undefined, name: string) => {
+    if (!value?.startsWith('{')) return value;
+    const target = path.join(configDir, name);
+    fs.writeFileSync(target, value, { mode: 0o600 });
+    return target;
+  };
+  return {
+    ...spec,
+    settings: file(spec.settings, 'cli-settings.json'),
+    mcpConfig: file(spec.mcpConfig, 'cli-mcp-config.json'),
+  };
 }

@@ -13,5 +13,8 @@ export function claudeArgs(spec: AgentSpec): string[] {
   if (spec.jsonSchema) args.push('--json-schema', spec.jsonSchema);
   if (spec.fallbackModel) args.push('--fallback-model', spec.fallbackModel);
   if (spec.maxBudgetUsd !== undefined) args.push('--max-budget-usd', String(spec.maxBudgetUsd));
+  if (spec.settings) args.push('--settings', spec.settings);
+  // In the --flag=value form, so that the CLI's list option takes only this value.
+  if (spec.mcpConfig) args.push(`--mcp-config=${spec.mcpConfig}`);
   return [...args, ...spec.claudeArgs];
 }

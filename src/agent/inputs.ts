@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AgentResult, AgentSpec } from '../types.js';
+import { INPUTS_DIR, type AgentResult, type AgentSpec } from '../types.js';
 import { findPlaceholders, replacePlaceholders, type Placeholder } from '../util/placeholders.js';
 
-/** The folder, in an agent's working folder, that holds what the agents it needs produced. */
-export const INPUTS_DIR = '.agent-inputs';
 /** The most that `{{ needs.<id>.answer }}` placeholders may insert into one prompt, together. */
 export const PLACEHOLDER_CAP_BYTES = 100 * 1024;
 

@@ -74,7 +74,7 @@ export function notStarted(spec: AgentSpec, outputDir: string, skipped?: string)
   );
 }
 
-/** The result of an agent that failed before its CLI could start, for `error`. */
+/** The result of an agent that failed before its CLI could start (its prompt, its workspace), for `error`. */
 export function refused(spec: AgentSpec, outputDir: string, error: string): AgentResult {
   return unstarted(spec, outputDir, { status: 'failure', error, transient: false });
 }

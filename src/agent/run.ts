@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentResult, AgentSpec } from '../types.js';
 import { runAttempt, type AttemptOutcome } from './attempt.js';
 import { finalVerdict } from './classify.js';
-import { agentPaths, type AgentContext, type AgentPaths } from './context.js';
+import { agentPaths, type AgentContext, type AgentPaths, type AgentWorkspace } from './context.js';
 import { composePrompt } from './inputs.js';
 import { addSpend, buildResult, NOTHING_SPENT, refused } from './result.js';
 
@@ -14,12 +14,13 @@ const MAX_WAIT_MS = 120_000;
 /**
  * Runs one agent to its end, starting it again after transient failures. Never throws. `needed` are the results of
  * the agents it needs (and of those their planners added): their output is put in its working folder and named
- * before its prompt.
+ * before its prompt. It works in `workspace` when given, else in its own empty folder.
  */
 export async function runAgent(
   spec: AgentSpec,
   ctx: AgentContext,
   needed: readonly AgentResult[] = [],
+  workspace?: AgentWorkspace,
 ): Promise<AgentResult> {
   const paths = agentPaths(ctx.runDir, spec.id);
   if (spec.needs?.length) {
@@ -39,13 +40,13 @@ export async function runAgent(
   let outcome: AttemptOutcome;
   for (;;) {
     attempts++;
-    outcome = await runAttempt(spec, ctx, paths, needed);
+    outcome = await runAttempt(spec, ctx, paths, needed, workspace);
     started ??= outcome.spawnedAt;
     startupMs += outcome.startupMs;
     spent = addSpend(spent, outcome.report);
     const last = attempts > ctx.retries || !outcome.verdict?.transient || ctx.signal.aborted;
     if (last) break;
-    keepAttempt(paths, attempts);
+    if (!(await keepAttempt(paths, attempts, workspace))) break;
     const base = ctx.backoffMs ?? 2000;
     const backoff = base * 2 ** (attempts - 1) * (0.5 + Math.random());
     const wait = Math.min(outcome.verdict?.retryAfterMs ?? backoff, MAX_WAIT_MS);
@@ -65,12 +66,17 @@ export async function runAgent(
   });
 }
 
-/** Moves an attempt's logs and workspace aside, so the next attempt starts fresh and nothing is lost. */
-function keepAttempt(paths: AgentPaths, attempt: number): void {
+/**
+ * Moves an attempt's logs and workspace aside, so the next attempt starts fresh and nothing is lost. A prepared
+ * workspace keeps the attempt's changes and renews itself; false when it could not.
+ */
+async function keepAttempt(paths: AgentPaths, attempt: number, workspace?: AgentWorkspace): Promise<boolean> {
   const dir = path.join(paths.outputDir, `attempt-${attempt}`);
   fs.mkdirSync(dir, { recursive: true });
-  for (const name of ['workspace', 'events.jsonl', 'stderr.log', 'result.json', 'result.md', 'structured.json']) {
+  const own = workspace ? [] : ['workspace'];
+  for (const name of [...own, 'events.jsonl', 'stderr.log', 'result.json', 'result.md', 'structured.json']) {
     const from = path.join(paths.outputDir, name);
     if (fs.existsSync(from)) fs.renameSync(from, path.join(dir, name));
   }
+  return workspace ? workspace.renew(dir) : true;
 }

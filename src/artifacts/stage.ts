@@ -3,13 +3,17 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { looksBinary, redactFile } from '../util/redact.js';
 
-/** The agent's log files that are uploaded, at the top of its folder and of each `attempt-N/` folder. */
+/**
+ * The agent's log files that are uploaded, at the top of its folder and of each `attempt-N/` folder, and the
+ * patch of what it changed in a worktree or copy (whose `workspace/` then holds only the files it added or changed).
+ */
 export const LOG_FILES: readonly string[] = [
   'result.md',
   'result.json',
   'events.jsonl',
   'stderr.log',
   'structured.json',
+  'changes.patch',
 ];
 const ATTEMPT_DIR = /^attempt-\d+$/;
 /** Characters the artifact service refuses in a file path (one such file would fail the whole upload). */

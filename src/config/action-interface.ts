@@ -39,6 +39,11 @@ export const INPUT_DEFAULTS = {
   'max-budget-usd': '',
   'budget-usd': '',
   'agent-user': 'auto',
+  'working-directory': '',
+  workspace: '',
+  ref: '',
+  settings: '',
+  'mcp-config': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -64,6 +69,7 @@ export type OutputName = (typeof OUTPUT_NAMES)[number];
 export const FAIL_ON_VALUES = ['any', 'all', 'never'] as const;
 export const UPLOAD_MODES = ['per-agent', 'combined', 'none'] as const;
 export const COMMENT_MODES = ['auto', 'new', 'off'] as const;
+export const WORKSPACE_MODES = ['worktree', 'copy', 'shared', 'empty'] as const;
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

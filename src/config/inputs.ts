@@ -11,6 +11,7 @@ import {
   INPUT_DEFAULTS,
   PERMISSION_MODES,
   UPLOAD_MODES,
+  WORKSPACE_MODES,
   type InputName,
 } from './action-interface.js';
 import { readJsonSchema } from './json-schema.js';
@@ -19,6 +20,7 @@ import { agentsOfShard, parseShard } from './shard.js';
 import {
   integerIn,
   issueTitle,
+  jsonOrFile,
   labelList,
   loginList,
   money,
@@ -68,6 +70,10 @@ export interface Inputs {
   budgetUsd?: number;
   /** `auto`, `none` or a user name (see `agent-user`). */
   agentUser: string;
+  /** The checkout agents work on (absolute; checked to be a folder). */
+  workingDirectory: string;
+  /** The commit worktrees start from, as given; empty means the checkout's HEAD. */
+  ref: string;
 }
 
 /**
@@ -106,6 +112,7 @@ export function getInputs(): Inputs {
   };
 
   const permissionMode = optional('permission-mode', (v, w) => oneOf(v, PERMISSION_MODES, w));
+  const workingDirectory = problems.check(() => readWorkingDirectory(workspace)) ?? workspace;
   const defaults: AgentDefaults = {
     model: readInput('model') || undefined,
     allowedTools: splitTools(readInput('allowed-tools')),
@@ -118,6 +125,9 @@ export function getInputs(): Inputs {
     jsonSchema: optional('json-schema', (v, w) => readJsonSchema(v, workspace, w)),
     fallbackModel: readInput('fallback-model') || undefined,
     maxBudgetUsd: optional('max-budget-usd', money),
+    workspace: optional('workspace', (v, w) => oneOf(v, WORKSPACE_MODES, w)),
+    settings: optional('settings', (v, w) => jsonOrFile(v, workingDirectory, w)),
+    mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workingDirectory, w)),
   };
   if (defaults.model && defaults.fallbackModel === defaults.model) {
     problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);
@@ -146,9 +156,12 @@ export function getInputs(): Inputs {
     adaptiveConcurrency: optional('adaptive-concurrency', (v, w) => boolean(v, w)) ?? true,
     budgetUsd: optional('budget-usd', money),
     agentUser: optional('agent-user', agentUserSetting) ?? 'auto',
+    workingDirectory,
+    ref: readInput('ref'),
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
-  const source = problems.check(() => readMatrix(workspace));
+  const read = problems.check(() => readMatrix(workspace));
+  const source = read && { ...read, workingDirectory };
   const matrix = source ? (problems.check(() => parseMatrix(source, defaults)) ?? []) : [];
   // max-agents caps one step's run: a shard's part of the matrix, when the matrix is split over jobs.
   const specs = inputs.shard ? agentsOfShard(matrix, inputs.shard) : matrix;
@@ -167,6 +180,24 @@ export function boolean(value: string, what: string): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true;
   if (['false', 'False', 'FALSE'].includes(value)) return false;
   throw new InputError(`${what} must be true or false; got ${JSON.stringify(value)}`);
+}
+
+/** The `working-directory` input: a folder, relative to the workspace; the workspace itself when empty. */
+function readWorkingDirectory(workspace: string): string {
+  const given = readInput('working-directory');
+  const full = path.resolve(workspace, given || '.');
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(full);
+  } catch (err) {
+    throw new InputError(
+      `Input 'working-directory': ${JSON.stringify(given)} does not exist (${full}: ${(err as NodeJS.ErrnoException).code ?? err}); give the checkout's folder, relative to the workspace ${workspace}`,
+    );
+  }
+  if (!stat.isDirectory()) {
+    throw new InputError(`Input 'working-directory': ${JSON.stringify(given)} (${full}) is not a folder`);
+  }
+  return fs.realpathSync(full);
 }
 
 function readMatrix(workspace: string): MatrixSource {

@@ -6,7 +6,18 @@ import { findPlaceholders } from '../util/placeholders.js';
 import { nearest } from '../util/suggest.js';
 import { checkGraph } from './graph.js';
 import { readJsonSchema } from './json-schema.js';
-import { describe, isRecord, money, oneOf, positiveInteger, positiveMinutes, text, toolList } from './values.js';
+import { WORKSPACE_MODES } from './action-interface.js';
+import {
+  describe,
+  isRecord,
+  jsonOrFile,
+  money,
+  oneOf,
+  positiveInteger,
+  positiveMinutes,
+  text,
+  toolList,
+} from './values.js';
 import { resolveWorkspaceFile } from './workspace-file.js';
 
 /** What every agent gets unless its matrix item says otherwise. */
@@ -18,6 +29,8 @@ export interface MatrixSource {
   text: string;
   /** Prompt files are resolved against this folder and must stay inside it. */
   workspace: string;
+  /** Settings files (`settings`, `mcp-config`) are resolved against this folder; default `workspace`. */
+  workingDirectory?: string;
 }
 
 export const ITEM_KEYS = [
@@ -36,6 +49,9 @@ export const ITEM_KEYS = [
   'json-schema',
   'fallback-model',
   'max-budget-usd',
+  'workspace',
+  'settings',
+  'mcp-config',
 ] as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -47,22 +63,30 @@ export const MAX_AGENTS = 1000;
  * input, the item and the key, and what was expected.
  */
 export function parseMatrix(source: MatrixSource, defaults: AgentDefaults): AgentSpec[] {
-  return parseAgents(`Input '${source.input}'`, source.text, source.workspace, defaults);
+  const settingsBase = source.workingDirectory ?? source.workspace;
+  return parseAgents(`Input '${source.input}'`, source.text, source.workspace, defaults, settingsBase);
 }
 
 /**
  * `parseMatrix` for any list of agents, named `name` in every error: the matrix, or a planner's file. Besides
  * each item, checks the graph the items' `needs` make: every need names an item, none names its own item, and
- * there is no cycle.
+ * there is no cycle. Files that items name are read from `workspace`, and `settings` and `mcp-config` files from
+ * `settingsBase` (the working directory).
  */
-export function parseAgents(name: string, text: string, workspace: string, defaults: AgentDefaults): AgentSpec[] {
+export function parseAgents(
+  name: string,
+  text: string,
+  workspace: string,
+  defaults: AgentDefaults,
+  settingsBase = workspace,
+): AgentSpec[] {
   const items = readList(name, text);
   const problems = new Problems();
   const specs: AgentSpec[] = [];
   const nodes: { index: number; id: string; needs: string[] }[] = [];
   const seen = new Map<string, number>();
   items.forEach((item, index) => {
-    const { id, needs, spec } = parseItem(item, index, name, workspace, defaults, problems);
+    const { id, needs, spec } = parseItem(item, index, name, { workspace, settingsBase }, defaults, problems);
     if (spec) specs.push(spec);
     nodes.push({ index, id, needs });
     const other = seen.get(id);
@@ -108,7 +132,7 @@ function parseItem(
   item: unknown,
   index: number,
   name: string,
-  workspace: string,
+  { workspace, settingsBase }: { workspace: string; settingsBase: string },
   defaults: AgentDefaults,
   problems: Problems,
 ): { id: string; needs: string[]; spec?: AgentSpec } {
@@ -163,6 +187,9 @@ function parseItem(
   if (ownModels && spec.fallbackModel !== undefined && spec.fallbackModel === spec.model) {
     problems.add(`${here}: 'fallback-model' must differ from its model (both are ${JSON.stringify(spec.model)})`);
   }
+  read('workspace', 'workspace', (v, w) => oneOf(typeof v === 'string' ? v : JSON.stringify(v), WORKSPACE_MODES, w));
+  read('settings', 'settings', (v, w) => jsonOrFile(v, settingsBase, w));
+  read('mcp-config', 'mcpConfig', (v, w) => jsonOrFile(v, settingsBase, w));
   problems.check(() => checkPlaceholders(spec, here));
   const needs = spec.needs ?? [];
   return problems.messages.length === before ? { id, needs, spec } : { id, needs };

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parse as parseShell } from 'shell-quote';
 import { InputError } from '../util/errors.js';
 
@@ -176,4 +178,40 @@ export function issueTitle(value: string, what: string): string {
     throw new InputError(`${what} is ${value.length} characters long; GitHub allows at most ${MAX_ISSUE_TITLE}`);
   }
   return value;
+}
+
+/**
+ * CLI settings given as JSON text, as a YAML mapping (in a matrix item), or as the path of a JSON file relative to
+ * `base`: the JSON text, or the file's absolute path. The JSON is parsed here so that a typo fails the step before
+ * any agent starts rather than in every agent's CLI.
+ */
+export function jsonOrFile(value: unknown, base: string, what: string): string {
+  if (isRecord(value)) return JSON.stringify(value);
+  const given = text(value, what);
+  if (given.startsWith('{') || given.startsWith('[')) {
+    jsonObject(given, `${what} is not a valid JSON object`);
+    return given;
+  }
+  const full = path.resolve(base, given);
+  let content: string;
+  try {
+    content = fs.readFileSync(full, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new InputError(
+      `${what}: cannot read ${JSON.stringify(given)} (${full}: ${code}); give JSON text or the path of a JSON file, relative to ${base}`,
+    );
+  }
+  jsonObject(content, `${what}: ${full} does not hold a valid JSON object`);
+  return full;
+}
+
+function jsonObject(json: string, problem: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (err) {
+    throw new InputError(`${problem}: ${(err as Error).message}`);
+  }
+  if (!isRecord(parsed)) throw new InputError(`${problem}: got ${describe(parsed)}`);
 }

@@ -1,5 +1,5 @@
 import type { AgentResult, TokenUsage } from '../types.js';
-import { formatCost, formatDuration, formatTokens } from '../util/format.js';
+import { formatChanges, formatCost, formatDuration, formatTokens } from '../util/format.js';
 import { criticalPath, flowchart, hasGraph } from './graph.js';
 import { escapeCell } from './markdown.js';
 import { cacheReadShare, type RunStats } from './stats.js';
@@ -15,10 +15,11 @@ function tokens(u: TokenUsage): string {
   return `${formatTokens(u.inputTokens + u.cacheReadTokens + u.cacheCreationTokens)} in / ${formatTokens(u.outputTokens)} out`;
 }
 
-function row(r: AgentResult): string {
+function row(r: AgentResult, withChanges: boolean): string {
   const name = r.artifactUrl ? `[\`${r.id}\`](${r.artifactUrl})` : `\`${r.id}\``;
   const said = r.uploadWarning ? `⚠️ ${r.uploadWarning}` : r.status === 'success' ? r.answer : (r.error ?? r.answer);
-  return `| ${name} | ${statusCell(r)} | ${formatDuration(r.durationMs)} | ${r.turns ?? '–'} | ${formatCost(r.costUsd)}${r.usage ? ` · ${tokens(r.usage)}` : ''} | ${escapeCell(said)} |`;
+  const changes = withChanges ? ` ${formatChanges(r.changes)} |` : '';
+  return `| ${name} | ${statusCell(r)} | ${formatDuration(r.durationMs)} | ${r.turns ?? '–'} | ${formatCost(r.costUsd)}${r.usage ? ` · ${tokens(r.usage)}` : ''} |${changes} ${escapeCell(said)} |`;
 }
 
 /** The run's tokens beside its cost, with the share of input read from the cache. */
@@ -124,11 +125,13 @@ export function renderSummary(
   runners?: readonly RunnerPart[],
 ): string {
   const deps = graph(results, stats);
+  // The Changes column only for runs where some agent worked on the repository.
+  const withChanges = results.some((r) => r.changes);
   const head = [
     `## Claude agents: ${stats.succeeded} of ${stats.agents} succeeded`,
     '',
-    '| Agent | Status | Duration | Turns | Cost | Answer |',
-    '| --- | --- | --- | ---: | ---: | --- |',
+    `| Agent | Status | Duration | Turns | Cost |${withChanges ? ' Changes |' : ''} Answer |`,
+    `| --- | --- | --- | ---: | ---: |${withChanges ? ' --- |' : ''} --- |`,
   ];
   const totals = [
     '',
@@ -154,10 +157,11 @@ export function renderSummary(
   const rows: string[] = [];
   let size = fixed;
   for (const r of results) {
-    const line = row(r);
+    const line = row(r, withChanges);
     size += Buffer.byteLength(line) + 1;
     if (size > SUMMARY_BUDGET - 200) {
-      rows.push(`| … | ${results.length - rows.length} more agents: see the \`results\` output | | | | |`);
+      const more = `${results.length - rows.length} more agents: see the \`results\` output`;
+      rows.push(`| … | ${more} | | | |${withChanges ? ' |' : ''} |`);
       break;
     }
     rows.push(line);

@@ -1,13 +1,18 @@
 import * as core from '@actions/core';
 import { agentPaths, type AgentContext } from '../agent/context.js';
-import { failedAfter, notStarted } from '../agent/result.js';
+import { failedAfter, notStarted, refused } from '../agent/result.js';
 import { runAgent } from '../agent/run.js';
 import type { AgentResult, AgentSpec } from '../types.js';
-import { formatDuration, formatUsd } from '../util/format.js';
+import { errorMessage } from '../util/errors.js';
+import { formatChanges, formatDuration, formatUsd } from '../util/format.js';
 import { logUntrusted } from '../util/log.js';
+import type { PreparedWorkspace, Workspaces } from '../workspace/workspaces.js';
 import type { AdaptiveConcurrency } from './adaptive.js';
-import { schedule, type ScheduleOptions } from './engine.js';
+import { schedule, type JobOutcome, type ScheduleOptions } from './engine.js';
 import { throttle } from './throttle.js';
+
+/** A planner's result and the agents its file adds (see `RunAgentsOptions.plan`), read from `folder`. */
+type Expand = (spec: AgentSpec, ran: AgentResult, folder: string) => JobOutcome;
 
 /** How often the log says how far the run is. */
 export const PROGRESS_EVERY_MS = 30_000;
@@ -29,6 +34,8 @@ export interface RunAgentsOptions extends Pick<ScheduleOptions, 'limit' | 'stopR
   concurrency?: AdaptiveConcurrency;
   /** Once the agents that finished reported this much cost (US dollars), no further agent starts. */
   budgetUsd?: number;
+  /** Makes each agent's folder (a worktree, a copy) and collects its changes; without it every folder is empty. */
+  workspaces?: Workspaces;
 }
 
 /**
@@ -45,13 +52,13 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
   }, PROGRESS_EVERY_MS);
 
   /** The planner's result, and the agents it adds, or the planner failed with the reason it adds none. */
-  const expand = (spec: AgentSpec, ran: AgentResult): { result: AgentResult; added?: AgentSpec[] } => {
+  const expand: Expand = (spec, ran, folder) => {
     if (!spec.spawn || ran.status !== 'success' || !options.plan) return { result: ran };
     let added: AgentSpec[];
     try {
-      added = options.plan(spec, agentPaths(ctx.runDir, spec.id).workspace, ids);
+      added = options.plan(spec, folder, ids);
     } catch (err) {
-      return { result: failedAfter(ran, err instanceof Error ? err.message : String(err)) };
+      return { result: failedAfter(ran, errorMessage(err)) };
     }
     ids.push(...added.map((s) => s.id));
     core.info(`${stamp()} ⊕ ${spec.id} added ${added.length} agents: ${added.map((s) => s.id).join(', ')}`);
@@ -89,16 +96,16 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
       signal: ctx.signal,
       async run(spec, needed) {
         running++;
-        core.info(`${stamp()} ▶ ${spec.id} started`);
         const agent = throttled?.agent(ctx);
-        const outcome = expand(spec, await runAgent(spec, agent?.ctx ?? ctx, needed));
+        const outcome = await runInWorkspace(spec, agent?.ctx ?? ctx, options.workspaces, needed, expand);
         agent?.finished();
         const { result } = outcome;
         running--;
         done++;
         spentUsd += result.costUsd ?? 0;
         const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
-        const line = `${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}`;
+        const changed = result.changes ? `, changes ${formatChanges(result.changes)}` : '';
+        const line = `${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}${changed}`;
         // The reason quotes the CLI or the model: the runner must not obey it.
         if (result.error) logUntrusted(`${line}: ${result.error}`);
         else core.info(line);
@@ -115,5 +122,55 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
   } finally {
     clearInterval(progress);
     throttled?.close();
+  }
+}
+
+/**
+ * One agent in its workspace: the folder is made (while earlier agents start), the agent runs in it, what it
+ * changed is collected into its output folder, and the folder is removed, whatever happened.
+ */
+async function runInWorkspace(
+  spec: AgentSpec,
+  ctx: AgentContext,
+  workspaces: Workspaces | undefined,
+  needed: readonly AgentResult[],
+  expand: Expand,
+): Promise<JobOutcome> {
+  const { outputDir, workspace: ownFolder } = agentPaths(ctx.runDir, spec.id);
+  let prepared: PreparedWorkspace | undefined;
+  try {
+    prepared = await workspaces?.prepare(spec);
+  } catch (err) {
+    if (ctx.signal.aborted) return { result: notStarted(spec, outputDir) };
+    const error = `its ${workspaces?.modeOf(spec)} could not be made: ${errorMessage(err)}`;
+    return { result: refused(spec, outputDir, error) };
+  }
+  try {
+    const where = !prepared ? '' : prepared.mode === 'shared' ? ' in the checkout' : ` in its ${prepared.mode}`;
+    const made = prepared?.setupMs ? ` (made in ${formatDuration(prepared.setupMs)})` : '';
+    core.info(`${stamp()} ▶ ${spec.id} started${where}${made}`);
+    const ran = await runAgent(spec, ctx, needed, prepared);
+    // Once cancelled, what is left of the deadline goes to removing the folders and the uploads.
+    const result = !prepared || ctx.signal.aborted ? ran : await withChanges(ran, prepared, outputDir);
+    // A planner's file is read where it wrote it, before its folder is removed.
+    return expand(spec, result, prepared?.cwd ?? ownFolder);
+  } finally {
+    // Not waited for: removing a tree is no part of the agent's time; `Workspaces.close` waits for it.
+    void prepared?.cleanup();
+  }
+}
+
+/** The result with what the agent changed in its worktree or copy; a failure when that could not be collected. */
+async function withChanges(result: AgentResult, prepared: PreparedWorkspace, outputDir: string): Promise<AgentResult> {
+  try {
+    const changes = await prepared.collect(outputDir);
+    return changes ? { ...result, changes } : result;
+  } catch (err) {
+    const error = `its changes could not be collected: ${errorMessage(err)}`;
+    return {
+      ...result,
+      status: result.status === 'success' ? 'failure' : result.status,
+      error: result.error ? `${result.error}; ${error}` : error,
+    };
   }
 }

@@ -39,3 +39,8 @@ export class Problems {
     if (this.messages.length > 1) throw new InputErrors(this.messages);
   }
 }
+
+/** An error's message, or the thrown value as text when it is not an Error. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,3 +1,5 @@
+import type { AgentChanges } from '../types.js';
+
 /** A duration for people: `850 ms`, `12.3 s`, `4m 05s`. */
 export function formatDuration(ms: number): string {
   // Rounded before the unit is chosen, so 59.96 s reads 1m 00s rather than 60.0 s.
@@ -24,4 +26,11 @@ export function formatTokens(n: number): string {
   if (n < 1000) return String(Math.round(n));
   if (n < 999_950) return `${(n / 1000).toFixed(1)}k`;
   return `${(n / 1e6).toFixed(2)}M`;
+}
+
+/** What an agent changed in its worktree or copy: `+12 −3 in 2 files`, `none`, or a dash without a patch. */
+export function formatChanges(changes: AgentChanges | undefined): string {
+  if (!changes) return '–';
+  if (changes.files === 0) return 'none';
+  return `+${changes.insertions} −${changes.deletions} in ${changes.files} file${changes.files === 1 ? '' : 's'}`;
 }

@@ -110,3 +110,14 @@ describe('claudeArgs', () => {
     expect(args.at(-1)).toBe('--debug');
   });
 });
+
+describe('claudeArgs: settings and MCP servers', () => {
+  it('passes --settings, and --mcp-config as one --flag=value argument that takes nothing after it', () => {
+    const args = claudeArgs(
+      spec({ settings: '/repo/ci/settings.json', mcpConfig: '/run/a/config/cli-mcp-config.json', claudeArgs: ['x'] }),
+    );
+    expect(flag(args, '--settings')).toBe('/repo/ci/settings.json');
+    expect(args).toContain('--mcp-config=/run/a/config/cli-mcp-config.json');
+    expect(args.at(-1)).toBe('x');
+  });
+});

@@ -91,6 +91,8 @@ describe('getInputs', () => {
       adaptiveConcurrency: true,
       budgetUsd: undefined,
       agentUser: 'auto',
+      workingDirectory: workspace,
+      ref: '',
     });
   });
 
@@ -464,5 +466,44 @@ describe('getInputs: shard', () => {
     const error = refuse('shard');
     expect(error.message).toContain(`Input 'shard' must be i/n`);
     expect(error.message).toContain(`Input 'retries'`);
+  });
+});
+
+describe('getInputs: the repository agents work on', () => {
+  it('reads working-directory relative to the workspace, and settings files relative to it', () => {
+    fs.mkdirSync(path.join(workspace, 'app', 'ci'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'app', 'ci', 'settings.json'), '{"model": "x"}');
+    setInputs({
+      prompts: '- one\n- {id: two, prompt: b, workspace: copy, settings: {model: y}}',
+      'working-directory': 'app',
+      workspace: 'shared',
+      ref: 'v1.2',
+      settings: 'ci/settings.json',
+      'mcp-config': '{"mcpServers": {}}',
+    });
+    const inputs = getInputs();
+    expect(inputs.workingDirectory).toBe(path.join(workspace, 'app'));
+    expect(inputs.ref).toBe('v1.2');
+    expect(inputs.specs[0]).toMatchObject({
+      workspace: 'shared',
+      settings: path.join(workspace, 'app', 'ci', 'settings.json'),
+      mcpConfig: '{"mcpServers": {}}',
+    });
+    expect(inputs.specs[1]).toMatchObject({ workspace: 'copy', settings: '{"model":"y"}' });
+  });
+
+  it('refuses a working-directory that does not exist or is not a folder', () => {
+    setInputs({ prompts: '- one', 'working-directory': 'missing' });
+    expect(refuse('working-directory').message).toMatch(/"missing" does not exist .*ENOENT.*relative to the workspace/);
+    setInputs({ prompts: '- one', 'working-directory': 'ci/matrix.yml' });
+    expect(refuse('working-directory').message).toMatch(/is not a folder/);
+  });
+
+  it('refuses an unknown workspace, and settings that are not a JSON object', () => {
+    setInputs({ prompts: '- one', workspace: 'sandbox', settings: '{"model": ', 'mcp-config': 'nowhere.json' });
+    const error = refuse('workspace');
+    expect(error.message).toContain(`Input 'workspace' must be one of worktree, copy, shared, empty; got "sandbox"`);
+    expect(error.message).toMatch(/Input 'settings' is not a valid JSON object/);
+    expect(error.message).toMatch(/Input 'mcp-config': cannot read "nowhere.json" .*ENOENT/);
   });
 });

@@ -430,3 +430,36 @@ describe('parseMatrix: refused input', () => {
     expect(huge.message).toContain(String(MAX_AGENTS));
   });
 });
+
+describe('parseMatrix: workspaces and CLI settings per item', () => {
+  it('reads workspace, settings and mcp-config, settings files relative to the working directory', () => {
+    const app = path.join(workspace, 'app');
+    fs.mkdirSync(app, { recursive: true });
+    fs.writeFileSync(path.join(app, 'mcp.json'), '{"mcpServers": {"a": {"command": "x"}}}');
+    const text = [
+      '- {id: a, prompt: x, workspace: copy, mcp-config: mcp.json}',
+      '- {id: b, prompt: y, settings: {permissions: {deny: [WebFetch]}}}',
+      '- {id: c, prompt: z, settings: \'{"model": "m"}\'}',
+    ].join('\n');
+    const [a, b, c] = parseMatrix({ input: 'prompts', text, workspace, workingDirectory: app }, defaults);
+    expect(a).toMatchObject({ workspace: 'copy', mcpConfig: path.join(app, 'mcp.json') });
+    expect(b?.settings).toBe('{"permissions":{"deny":["WebFetch"]}}');
+    expect(c?.settings).toBe('{"model": "m"}');
+    expect(ITEM_KEYS.slice(-3)).toEqual(['workspace', 'settings', 'mcp-config']);
+  });
+
+  it('refuses an unknown workspace and settings that are not JSON objects, naming the item and key', () => {
+    const error = refuse(
+      [
+        '- {id: a, prompt: x, workspace: sandbox}',
+        '- {id: b, prompt: y, settings: "[1, 2]"}',
+        '- {id: c, prompt: z, mcp-config: [a, b]}',
+      ].join('\n'),
+    );
+    expect(error.message).toContain(
+      `Input 'prompts': item 0 (id "a"): 'workspace' must be one of worktree, copy, shared, empty; got "sandbox"`,
+    );
+    expect(error.message).toContain(`item 1 (id "b"): 'settings' is not a valid JSON object: got a list`);
+    expect(error.message).toMatch(/item 2 \(id "c"\): 'mcp-config' must be text, got a list/);
+  });
+});

@@ -376,3 +376,41 @@ describe('renderSummary across runners', () => {
     expect(md).not.toContain('section');
   });
 });
+
+describe('renderSummary: what agents changed', () => {
+  const changes = (files: number, insertions: number, deletions: number) => ({
+    files,
+    insertions,
+    deletions,
+    patch: '/tmp/out/changes.patch',
+  });
+
+  it('adds a Changes column when an agent worked on the repository', () => {
+    const md = render([
+      result(0, { changes: changes(2, 12, 3) }),
+      result(1, { changes: changes(1, 0, 0) }),
+      result(2, { changes: changes(0, 0, 0) }),
+      result(3),
+    ]);
+    expect(md).toContain('| Agent | Status | Duration | Turns | Cost | Changes | Answer |');
+    expect(md).toContain('| --- | --- | --- | ---: | ---: | --- | --- |');
+    const rows = tableRows(md);
+    expect(rows[0]).toContain('| +12 −3 in 2 files | Answer 1 |');
+    expect(rows[1]).toContain('| +0 −0 in 1 file | Answer 2 |');
+    expect(rows[2]).toContain('| none | Answer 3 |');
+    expect(rows[3]).toContain('| – | Answer 4 |');
+    for (const row of rows) expect(separators(row)).toBe(SEPARATORS + 1);
+  });
+
+  it('has no Changes column when no agent did', () => {
+    expect(render([result(0)])).not.toContain('Changes');
+  });
+
+  it('keeps the "more agents" row as wide as the others', () => {
+    const answer = '<>&|\\😀'.repeat(20 * 1024);
+    const results = Array.from({ length: 5000 }, (_, i) => result(i, { answer, changes: changes(1, 1, 1) }));
+    const rows = tableRows(render(results));
+    expect(rows.at(-1)).toMatch(/^\| … \| \d+ more agents/);
+    for (const row of rows) expect(separators(row)).toBe(SEPARATORS + 1);
+  });
+});

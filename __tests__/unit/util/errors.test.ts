@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, InputErrors, Problems } from '../../../src/util/errors.js';
+import { errorMessage, InputError, InputErrors, Problems } from '../../../src/util/errors.js';
 
 describe('Problems', () => {
   it('throws nothing when there is nothing to report', () => {
@@ -37,5 +37,13 @@ describe('Problems', () => {
         throw new TypeError('a bug');
       }),
     ).toThrow(TypeError);
+  });
+});
+
+describe('errorMessage', () => {
+  it("gives an Error's message, and anything else thrown as text", () => {
+    expect(errorMessage(new Error('disk full'))).toBe('disk full');
+    expect(errorMessage('plain text')).toBe('plain text');
+    expect(errorMessage(42)).toBe('42');
   });
 });
