@@ -2,25 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { UPLOAD_CUT_SHORT, withUploads } from '../../../src/artifacts/merge.js';
 import type { UploadOutcome } from '../../../src/artifacts/upload.js';
 import type { AgentResult } from '../../../src/types.js';
+import { makeResult } from '../../support/results.js';
 
 function result(id: string): AgentResult {
-  return {
-    id,
-    status: 'success',
-    exitCode: 0,
-    startedAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: '2026-01-01T00:00:01.000Z',
-    durationMs: 1000,
-    startupMs: 100,
-    turns: 1,
-    costUsd: 0.01,
-    sessionId: 's',
-    outputDir: `/run/${id}`,
-    error: null,
-    attempts: 1,
-    answer: 'ok',
-    usage: null,
-  };
+  return makeResult(id, { outputDir: `/run/${id}`, answer: 'ok' });
 }
 
 describe('withUploads', () => {

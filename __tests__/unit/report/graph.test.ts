@@ -3,29 +3,19 @@ import { criticalPath, FLOWCHART_MAX, flowchart, hasGraph, sinks, waitedFor } fr
 import { computeStats } from '../../../src/report/stats.js';
 import { renderSummary } from '../../../src/report/summary.js';
 import type { AgentResult } from '../../../src/types.js';
+import { makeResult } from '../../support/results.js';
 
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');
 
 /** An agent that ran from `start` s to `end` s. */
 function r(id: string, start: number, end: number, extra: Partial<AgentResult> = {}): AgentResult {
-  return {
-    id,
-    status: 'success',
-    exitCode: 0,
+  return makeResult(id, {
     startedAt: new Date(T0 + start * 1000).toISOString(),
     finishedAt: new Date(T0 + end * 1000).toISOString(),
     durationMs: (end - start) * 1000,
-    startupMs: 0,
-    turns: 1,
-    costUsd: 0.1,
-    sessionId: null,
-    outputDir: `/run/${id}`,
-    error: null,
-    attempts: 1,
     answer: `${id} says`,
-    usage: null,
     ...extra,
-  };
+  });
 }
 
 // A map-reduce run: a planner adds three workers; a synthesis needs the planner; a lone agent runs beside.

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { failureMessage } from '../../../src/report/outcome.js';
 import type { AgentResult } from '../../../src/types.js';
+import { makeResult } from '../../support/results.js';
 
 function agent(id: string, status: AgentResult['status'], error: string | null = null): AgentResult {
-  return {
-    id,
-    status,
-    exitCode: status === 'success' ? 0 : 1,
-    startedAt: '2025-01-01T00:00:00.000Z',
-    finishedAt: '2025-01-01T00:00:01.000Z',
-    durationMs: 1000,
-    startupMs: 0,
-    turns: 1,
-    costUsd: null,
-    sessionId: null,
-    outputDir: `/tmp/${id}`,
-    error,
-    attempts: 1,
-    answer: 'ok',
-    usage: null,
-  };
+  return makeResult(id, { status, exitCode: status === 'success' ? 0 : 1, error });
 }
 
 /** The results with an upload warning on the agents named. */

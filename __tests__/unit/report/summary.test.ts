@@ -3,6 +3,7 @@ import { computeStats, type RateLimits } from '../../../src/report/stats.js';
 import { escapeCell } from '../../../src/report/markdown.js';
 import { GANTT_MAX, SUMMARY_BUDGET, renderSummary } from '../../../src/report/summary.js';
 import { formatDuration } from '../../../src/util/format.js';
+import { makeResult } from '../../support/results.js';
 import type { AgentResult, AgentStatus } from '../../../src/types.js';
 
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');
@@ -13,24 +14,14 @@ const SEPARATORS = 7;
 function result(i: number, overrides: Partial<AgentResult> = {}): AgentResult {
   const start = T0 + i * 1000;
   const durationMs = overrides.durationMs ?? 5000;
-  return {
-    id: `agent-${i + 1}`,
-    status: 'success',
-    exitCode: 0,
+  return makeResult(`agent-${i + 1}`, {
     startedAt: new Date(start).toISOString(),
     finishedAt: new Date(start + durationMs).toISOString(),
-    durationMs,
-    startupMs: 0,
-    turns: 2,
     costUsd: 0.5,
     sessionId: `s-${i}`,
-    outputDir: `/tmp/out/agent-${i + 1}`,
-    error: null,
-    attempts: 1,
     answer: `Answer ${i + 1}`,
-    usage: null,
     ...overrides,
-  };
+  });
 }
 
 function render(results: AgentResult[], maxParallel = results.length): string {
