@@ -39,7 +39,7 @@ import { startAgentUser, type AgentUserRun } from './util/agent-user.js';
 import { limiter } from './util/limit.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { redactResult, redactText } from './util/redact.js';
-import { hasArtifactService, jobTemp, runPage, runnerTemp } from './util/runner.js';
+import { hasArtifactService, jobTemp, runPage, runnerFiles, runnerTemp } from './util/runner.js';
 import { planWorkspaces } from './workspace/checkout.js';
 import { openWorkspaces } from './workspace/workspaces.js';
 
@@ -117,10 +117,7 @@ export async function run(): Promise<void> {
     });
     const workspacePlan = await planWorkspaces({ workingDirectory: inputs.workingDirectory, ref: inputs.ref, specs });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
-    agentUser = await startAgentUser(
-      inputs.agentUser,
-      RUNNER_COMMAND_FILES.flatMap((name) => process.env[name] ?? []),
-    );
+    agentUser = await startAgentUser(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES));
     const runDir = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-`));
     if (agentUser) {
       // The agents reach their own folders by name, but cannot list the run folder.

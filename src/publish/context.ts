@@ -1,4 +1,5 @@
 import * as github from '@actions/github';
+import { repository } from '../util/runner.js';
 
 // The GitHub event that started the run, read in this one place (from GITHUB_EVENT_PATH and the runner's
 // variables, through @actions/github) and turned into the few facts publishing and the actor check need.
@@ -77,5 +78,5 @@ export function describeEvent(
 /** The event of this run. */
 export function readEventContext(): EventContext {
   const c = github.context;
-  return describeEvent(c.eventName ?? '', c.payload, process.env.GITHUB_REPOSITORY, c.actor ?? '');
+  return describeEvent(c.eventName ?? '', c.payload, repository(), c.actor ?? '');
 }

@@ -43,3 +43,13 @@ export function isGitHubHosted(): boolean {
 export function jobTemp(): string | undefined {
   return process.env.RUNNER_TEMP || undefined;
 }
+
+/** The repository the workflow runs for, `owner/name`, where the runner says. */
+export function repository(): string | undefined {
+  return process.env.GITHUB_REPOSITORY || undefined;
+}
+
+/** The paths of the runner's command files among `names` (GITHUB_OUTPUT, …) that this step was given. */
+export function runnerFiles(names: readonly string[]): string[] {
+  return names.flatMap((name) => process.env[name] || []);
+}
