@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentResult } from '../../src/types.js';
 import { FAKE_CLAUDE, tempDir } from '../support/agents.js';
 import { readZip, startArtifactService } from '../support/artifact-service.js';
+import { startGitHubApi } from '../support/github-api.js';
 import { startAction } from '../support/run-action.js';
 
 // A matrix split over three shards and made one by the aggregate action, both bundled (dist/index.js,
@@ -175,5 +176,55 @@ describe('shards through the artifact service', () => {
     );
     expect(second.stdout).toMatch(/`shard` input.*`upload: combined`/);
     expect(second.stdout).not.toContain('▶');
+  });
+});
+
+describe('shards on a pull request, and the aggregate step publishing for all of them', () => {
+  const root = tempDir('shards-pr-');
+  const artifactsDir = path.join(root, 'artifacts');
+  const eventPath = path.join(root, 'event.json');
+  let api: Awaited<ReturnType<typeof startGitHubApi>>;
+  let github: Record<string, string>;
+
+  beforeAll(async () => {
+    api = await startGitHubApi({ permissions: { octo: 'admin' } });
+    fs.writeFileSync(
+      eventPath,
+      JSON.stringify({
+        action: 'opened',
+        number: 7,
+        pull_request: {
+          number: 7,
+          head: { repo: { full_name: 'octo/repo' } },
+          base: { repo: { full_name: 'octo/repo' } },
+        },
+        repository: { full_name: 'octo/repo', private: false },
+      }),
+    );
+    github = {
+      GITHUB_API_URL: api.url,
+      GITHUB_SERVER_URL: 'http://github.localhost',
+      GITHUB_REPOSITORY: 'octo/repo',
+      GITHUB_RUN_ID: '41',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_ACTOR: 'octo',
+    };
+  });
+  afterAll(() => api.close());
+
+  it('leaves the comment to the aggregate step, which writes one with every agent and the report', async () => {
+    const inputs = { 'artifacts-dir': artifactsDir, 'github-token': 'ghs_shardsToken0123456789' };
+    const shards = await Promise.all([1, 2, 3].map((i) => runShard(path.join(root, `shard-${i}`), i, inputs, github)));
+    expect(shards[0]!.stdout).toContain('Shards do not comment or write the issue');
+    expect(api.writes()).toEqual([]);
+
+    const run = await runAggregate(path.join(root, 'aggregate'), inputs, github);
+    const comments = api.comments.filter((c) => c.issue === 7);
+    expect(comments).toHaveLength(1);
+    for (const id of ORDER) expect(comments[0]!.body).toContain(`\`${id}\``);
+    expect(run.outputs['comment-url']).toBeTruthy();
+    expect(fs.readFileSync(run.outputs['report-file']!, 'utf8')).toContain('## `b`: ❌ failure');
+    expect(fs.readdirSync(artifactsDir)).toContain('agent-report.zip');
   });
 });
