@@ -42,7 +42,7 @@ build_act() {
 
 [ -x "$act" ] || build_act
 "$act" --version
-for f in dist/index.js dist/aggregate/index.js node_modules/.bin/claude; do
+for f in dist/index.js dist/aggregate/index.js node_modules/@anthropic-ai/claude-code/bin/claude.exe; do
   [ -e "$f" ] || { echo "$f is missing: run npm ci and npm run bundle first" >&2; exit 1; }
 done
 
@@ -82,7 +82,7 @@ run_workflow() {
     --secret GITHUB_TOKEN=act-e2e-token \
     --secret ANTHROPIC_API_KEY=sk-ant-act-e2e-stand-in \
     --var MODEL_URL="$model_url" \
-    --var CLAUDE_PATH="$root/node_modules/.bin/claude" \
+    --var CLAUDE_PATH="$root/node_modules/@anthropic-ai/claude-code/bin/claude.exe" \
     --concurrent-jobs 3
   echo "act ran $name.yml in $((SECONDS - started)) s"
 }

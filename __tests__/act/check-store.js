@@ -1,5 +1,6 @@
 // Run by scripts/act-e2e.sh after a workflow: checks that act's artifact store (its --artifact-server-path)
-// holds every artifact the workflow should have uploaded, each a zip with what it should hold.
+// holds every artifact the workflow should have uploaded (each agent's, each shard's and the report's), each a
+// zip with what it should hold.
 //   node __tests__/act/check-store.js STORE PREFIX [--shards N] ID...
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,7 +42,13 @@ for (let i = 1; i <= shards; i++) {
     `${name} holds results.json, shard.json, summary.md (${held?.join(', ') ?? 'not in the store'})`,
   );
 }
-const expected = ids.length + shards;
+// The run's report.md, uploaded by the step (or, split over shards, by the aggregate step).
+const report = files(`${prefix}-report`);
+check(
+  report?.includes('report.md') === true,
+  `${prefix}-report holds report.md (${report?.join(', ') ?? 'not in the store'})`,
+);
+const expected = ids.length + shards + 1;
 const found = fs.readdirSync(run).length;
 check(found === expected, `the store holds ${expected} artifacts, no more (${found})`);
 if (problems.length) process.exit(1);
