@@ -8,6 +8,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['__tests__/unit/**/*.test.ts'],
+          // A deadline is not an assertion: on a busy 2-core machine a 5 MB parse takes seconds (vitest's
+          // default is 5 s), and no test may depend on how fast the machine is.
+          testTimeout: 60_000,
         },
       },
       {

@@ -125,3 +125,42 @@ export interface ShardRef {
   index: number;
   count: number;
 }
+
+/** How the API pushed back during the run, and how far the scheduler lowered the concurrency for it. */
+export interface RateLimits {
+  /** 429s and 529s the agents met, retries included. */
+  events: number;
+  /** The fewest agents the scheduler allowed at once. */
+  lowest: number;
+  /** Whether `adaptive-concurrency` was on. */
+  adaptive: boolean;
+}
+
+/** The numbers of a run: what the summary, the outputs and the shards report. */
+export interface RunStats {
+  agents: number;
+  succeeded: number;
+  failed: number;
+  /** From the first agent's start to the last agent's finish. */
+  wallTimeMs: number;
+  sumDurationMs: number;
+  /** What running the same agents one after another would have taken, estimated (see computeStats). */
+  sequentialEstimateMs: number;
+  speedup: number;
+  efficiency: number;
+  parallelism: number;
+  totalCostUsd: number;
+  /** Every agent's tokens added up. */
+  totalUsage: TokenUsage;
+  rateLimits?: RateLimits;
+}
+
+/** What the report, the comment and the issue are rendered from: results and answers already made safe. */
+export interface ReportInput {
+  results: readonly AgentResult[];
+  stats: RunStats;
+  /** Each agent's full answer, secrets already scrubbed; an agent missing here shows its `answer` excerpt. */
+  answers: ReadonlyMap<string, string>;
+  /** The workflow run's page. */
+  runUrl?: string;
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CLAUDE, startAction } from '../support/run-action.js';
-import { RUNNER_SECRETS } from '../../src/agent/env.js';
+import { RUNNER_SECRETS } from '../../src/util/runner.js';
 import type { AgentResult } from '../../src/types.js';
 import { readZip, startArtifactService } from '../support/artifact-service.js';
 import { startModelServer } from '../support/model-server.js';

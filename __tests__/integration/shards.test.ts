@@ -64,7 +64,8 @@ describe('shards through artifacts-dir, outside GitHub Actions', () => {
       [...ORDER.map((id) => `agent-${id}.zip`), ...[1, 2, 3].map((i) => `agent-shard-${i}-of-3.zip`)].sort(),
     );
     const files = readZip(fs.readFileSync(path.join(artifactsDir, 'agent-shard-2-of-3.zip')));
-    expect([...files.keys()].sort()).toEqual(['report.md', 'results.json', 'shard.json', 'summary.md']);
+    expect([...files.keys()].sort()).toEqual(['answers.json', 'report.md', 'results.json', 'shard.json', 'summary.md']);
+    expect(JSON.parse(files.get('answers.json')!.toString())).toEqual({ b: 'b broke', e: 'answer of e' });
     expect(files.get('results.json')!.toString()).toBe(shards[1]!.outputs.results);
     expect(JSON.parse(files.get('shard.json')!.toString())).toMatchObject({
       shard: { index: 2, count: 3 },
@@ -115,6 +116,50 @@ describe('shards through artifacts-dir, outside GitHub Actions', () => {
     const run = await runAggregate(path.join(root, 'none'), { 'artifacts-dir': path.join(root, 'nowhere') });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('::error::No shard artifact agent-shard-<i>-of-<n> was found in ');
+  });
+});
+
+describe('the aggregate step ends as the main step does', () => {
+  const root = tempDir('shards-ending-');
+  const artifactsDir = path.join(root, 'artifacts');
+  // Known to the aggregate step only: the shards could not scrub it from what their agents wrote.
+  const token = 'ghs_aggregate0nly_t0ken';
+  const long = `${'whole answer '.repeat(400)}end of the long answer`;
+  const matrix = JSON.stringify([
+    { id: 'long', prompt: `@result ${long}` },
+    { id: 'leaky', prompt: `@error leaked ${token} in the error` },
+  ]);
+
+  beforeAll(async () => {
+    await Promise.all(
+      [1, 2].map((i) => {
+        const dir = path.join(root, `shard-${i}`);
+        fs.mkdirSync(dir, { recursive: true });
+        const inputs = { prompts: matrix, 'claude-path': FAKE_CLAUDE, shard: `${i}/2`, 'artifacts-dir': artifactsDir };
+        return startAction({ dir, inputs, env: { ACTIONS_RUNTIME_TOKEN: '' } }).done;
+      }),
+    );
+  });
+
+  it('shows every agent’s whole answer, not the 2,000-character excerpt its result carries', async () => {
+    const run = await runAggregate(path.join(root, 'aggregate'), { 'artifacts-dir': artifactsDir });
+    const report = fs.readFileSync(run.outputs['report-file']!, 'utf8');
+    expect(long.length).toBeGreaterThan(2000);
+    expect(report).toContain('end of the long answer');
+    const [result] = JSON.parse(run.outputs.results!) as AgentResult[];
+    expect(result!.answer).not.toContain('end of the long answer');
+  });
+
+  it('scrubs its own secrets from every place the run ends in, its failure too', async () => {
+    const run = await runAggregate(path.join(root, 'secret'), { 'artifacts-dir': artifactsDir, 'github-token': token });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error::1 of 2 agents did not succeed:%0Aleaky \(failure\): error_during_execution: leaked \*\*\* in the error/,
+    );
+    const report = fs.readFileSync(run.outputs['report-file']!, 'utf8');
+    // The one place it may stand: the runner's own mask command, which hides it in the log.
+    const log = run.stdout.replace(/^::add-mask::.*$/gm, '');
+    for (const text of [log, run.summary, run.outputs.results, report]) expect(text).not.toContain(token);
   });
 });
 

@@ -34,5 +34,5 @@ export function shard(index: number, count: number, matrix: string[], results: A
     new Date(T0 - 30_000),
     new Date(T0 + 600_000),
   );
-  return { name: `agent-shard-${index}-of-${count}`, manifest, results };
+  return { name: `agent-shard-${index}-of-${count}`, manifest, results, answers: new Map() };
 }

@@ -15,14 +15,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   schedule: ['types', 'util', 'agent', 'workspace'],
   report: ['types', 'util', 'config'],
   publish: ['types', 'util', 'config', 'report'],
-  // Shards: the pure deal of agents to shards, and the shard artifact's format and merge, which builds on the
-  // report's numbers. Both entries use it.
-  shard: ['types', 'util', 'config', 'report'],
+  // Shards: the shard artifact's format, merge (built on the report's numbers), upload and fetch. The deal of
+  // agents to shards is config's: it decides which agents a step runs.
+  shard: ['types', 'util', 'config', 'report', 'artifacts'],
+  // The one ending of both entries: outputs, summary, report, the hand-on (a shard's artifact, or the report's
+  // artifact, the comment and the issue) and the step's fate.
+  finish: ['types', 'util', 'config', 'artifacts', 'report', 'publish', 'shard'],
   // The aggregate action's entry (aggregate/index.ts, aggregate/main.ts): on top like main.ts, beside it. It
-  // starts at the report stage, so it runs no agents; publish is where its pull-request comment will come from.
-  aggregate: ['types', 'util', 'config', 'agent', 'artifacts', 'report', 'shard', 'publish', 'deliver'],
-  // What a finished run hands on (the report's artifact, the comment, the issue), shared by both entries.
-  deliver: ['types', 'util', 'config', 'artifacts', 'report', 'publish'],
+  // starts at the ending, from the shards' artifacts, so it runs no agents.
+  aggregate: ['types', 'util', 'config', 'shard', 'publish', 'finish', 'artifacts'],
 };
 
 const SRC = path.join(ROOT, 'src');
@@ -108,5 +109,15 @@ describe('the layout of src/', () => {
         !file.startsWith(`aggregate${path.sep}`) && imports.some((t) => t.startsWith(`aggregate${path.sep}`)),
     );
     expect(importers.map(([file]) => file)).toEqual([]);
+  });
+
+  it('ends both entries through the one ending, and fails a step in one place only', () => {
+    for (const entry of ['main.ts', path.join('aggregate', 'main.ts')]) {
+      expect(graph.get(entry), entry).toEqual(expect.arrayContaining(['finish/finish.ts', 'finish/outcome.ts']));
+    }
+    const failing = sourceFiles(SRC)
+      .filter((f) => /\bsetFailed\(/.test(fs.readFileSync(f, 'utf8')))
+      .map((f) => path.relative(SRC, f));
+    expect(failing).toEqual([path.join('finish', 'outcome.ts')]);
   });
 });

@@ -1,29 +1,5 @@
 import type { Credentials } from '../types.js';
-
-/**
- * The runner's own credentials. An agent with a Bash tool could read them and poison the run's
- * artifacts or caches, or request an OIDC token in the repository's name.
- */
-export const RUNNER_SECRETS = [
-  'ACTIONS_RUNTIME_TOKEN',
-  'ACTIONS_RUNTIME_URL',
-  'ACTIONS_RESULTS_URL',
-  'ACTIONS_CACHE_URL',
-  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-  'ACTIONS_ID_TOKEN_REQUEST_URL',
-];
-
-/**
- * The runner's command files. Writing to them would let an agent set variables (NODE_OPTIONS, BASH_ENV)
- * or PATH entries for the steps after this one, which run with the job's secrets.
- */
-export const RUNNER_COMMAND_FILES = [
-  'GITHUB_ENV',
-  'GITHUB_PATH',
-  'GITHUB_OUTPUT',
-  'GITHUB_STATE',
-  'GITHUB_STEP_SUMMARY',
-];
+import { RUNNER_COMMAND_FILES, RUNNER_SECRETS } from '../util/runner.js';
 
 /** The environment of one agent's CLI: the job's, less the runner's credentials and the action's inputs. */
 export function agentEnv(base: NodeJS.ProcessEnv, credentials: Credentials, configDir: string): Record<string, string> {
@@ -40,18 +16,6 @@ export function agentEnv(base: NodeJS.ProcessEnv, credentials: Credentials, conf
   // Many CLIs updating themselves at once in one job would race on the same install.
   env.DISABLE_AUTOUPDATER = '1';
   return env;
-}
-
-/** Every credential value the action knows, for scrubbing text it writes or uploads. */
-export function knownSecrets(credentials: Credentials, env: NodeJS.ProcessEnv): string[] {
-  const values = [
-    ...Object.values(credentials),
-    ...RUNNER_SECRETS.filter((k) => k.endsWith('TOKEN')).map((k) => env[k]),
-    env.ANTHROPIC_API_KEY,
-    env.CLAUDE_CODE_OAUTH_TOKEN,
-    env.GITHUB_TOKEN,
-  ];
-  return [...new Set(values.filter((v): v is string => !!v && v.length >= 4))];
 }
 
 /**

@@ -68,17 +68,6 @@ export function shardArtifactName(prefix: string, shard: ShardRef): string {
   return artifactName(prefix, `shard-${shard.index}-of-${shard.count}`);
 }
 
-/** The shard a name of `shardArtifactName(prefix, …)` stands for, or undefined for any other name. */
-export function parseShardArtifactName(prefix: string, name: string): ShardRef | undefined {
-  if (!name.startsWith(`${prefix}-shard-`)) return undefined;
-  const m = /^(\d{1,6})-of-(\d{1,6})$/.exec(name.slice(prefix.length + '-shard-'.length));
-  if (!m) return undefined;
-  const shard = { index: Number(m[1]), count: Number(m[2]) };
-  return shard.index >= 1 && shard.index <= shard.count && name === shardArtifactName(prefix, shard)
-    ? shard
-    : undefined;
-}
-
 /** GitHub accepts at most this many artifacts from one job; uploads past it fail. */
 export const MAX_ARTIFACTS_PER_JOB = 500;
 

@@ -7,7 +7,7 @@ import { limiter } from '../util/limit.js';
 import { logUntrusted } from '../util/log.js';
 import { redactText, secretPatterns } from '../util/redact.js';
 import { hasArtifactService, runPage, runnerTemp } from '../util/runner.js';
-import { describeUploadFailure } from './failures.js';
+import { describeUploadFailure } from './upload-errors.js';
 import { FORBIDDEN_NAME_CHARS, artifactName, combinedArtifactName } from './names.js';
 import { stageAgentFolder } from './stage.js';
 import { writeZip } from './zip.js';
@@ -21,7 +21,7 @@ export interface UploadOptions {
   /** Where the zips go when not running in GitHub Actions (no ACTIONS_RUNTIME_TOKEN). */
   artifactsDir: string;
   /** Values replaced by `***` in every uploaded text file; values under 4 characters are ignored. */
-  secrets: string[];
+  secrets: readonly string[];
   /** Uploads (per-agent) or stagings (combined) running at once; default 3. */
   concurrency?: number;
   /** The shard this step runs, when the matrix is split over jobs: each shard's combined artifact has its own name. */
@@ -162,7 +162,7 @@ export async function uploadFiles(
   }
 }
 
-function failed(name: string, error: unknown, secrets: string[]): UploadOutcome {
+function failed(name: string, error: unknown, secrets: readonly string[]): UploadOutcome {
   return { artifactName: name, warning: redactText(describeUploadFailure(name, error), secrets) };
 }
 

@@ -14,7 +14,7 @@ import {
   WORKSPACE_MODES,
   type InputName,
 } from './action-interface.js';
-import { readJsonSchema } from './json-schema.js';
+import { readJsonSchema } from './json-schema-input.js';
 import { MAX_AGENTS, parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
 import { agentsOfShard, parseShard } from './shard.js';
 import {

@@ -5,7 +5,7 @@ import { InputError, Problems } from '../util/errors.js';
 import { findPlaceholders } from '../util/placeholders.js';
 import { nearest } from '../util/suggest.js';
 import { checkGraph } from './graph.js';
-import { readJsonSchema } from './json-schema.js';
+import { readJsonSchema } from './json-schema-input.js';
 import { WORKSPACE_MODES } from './action-interface.js';
 import {
   describe,

@@ -1,5 +1,5 @@
 import type { GitHubClient } from './client.js';
-import { UNTRUSTED_EVENTS, type EventContext } from './context.js';
+import { UNTRUSTED_EVENTS, type EventContext } from './event.js';
 import { statusOf } from './failures.js';
 
 export type TriggerCheck = { allowed: true; why?: string } | { allowed: false; why: string };

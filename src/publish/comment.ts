@@ -1,5 +1,5 @@
 import type { GitHubClient } from './client.js';
-import type { Repo } from './context.js';
+import type { Repo } from './event.js';
 import { statusOf } from './failures.js';
 
 export interface CommentPlace {

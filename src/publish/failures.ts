@@ -1,4 +1,4 @@
-import type { EventContext } from './context.js';
+import type { EventContext } from './event.js';
 
 /** What a workflow adds to its `permissions:` for a kind of write, as Markdown: `` `issues: write` ``. */
 export type Permission = string;

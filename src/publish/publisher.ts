@@ -1,12 +1,12 @@
 import * as core from '@actions/core';
 import { link } from '../report/markdown.js';
-import { renderReport, type ReportInput } from '../report/report-file.js';
-import type { AgentResult, CommentMode } from '../types.js';
+import { renderReport } from '../report/report-file.js';
+import type { AgentResult, CommentMode, ReportInput } from '../types.js';
 import { redactResult, redactText } from '../util/redact.js';
 import type { GitHubClient } from './client.js';
-import { BODY_MARGIN, BODY_MAX, marker, renderComment, type AgentView, type Links } from './comment-body.js';
+import { BODY_MARGIN, BODY_MAX, marker, renderComment, type AgentView, type Links } from '../report/comment-body.js';
 import { CommentWriter } from './comment.js';
-import type { EventContext, Repo } from './context.js';
+import type { EventContext, Repo } from './event.js';
 import { describeFailure, type Permission } from './failures.js';
 import { whoAmI } from './identity.js';
 import { writeIssue } from './issue.js';
@@ -107,33 +107,26 @@ export class Publisher {
 
   /**
    * The final comment and the issue, from the report's input (results with their uploads, stats, whole
-   * answers) and the links. Waits for a progress edit in flight, never starts another.
+   * answers, all made safe) and the links. Waits for a progress edit in flight, never starts another.
    */
   async finish(report: ReportInput, links: Links): Promise<Published> {
     await this.progress.close();
-    const results = report.results.map((r) => redactResult(r, this.o.secrets));
     this.links = links;
     this.agents.clear();
-    for (const r of results) this.agents.set(r.id, r);
-    const [, issueUrl] = await Promise.all([
-      this.writeComment(report.answers),
-      this.writeIssue({ ...report, results }, links),
-    ]);
+    for (const r of report.results) this.agents.set(r.id, r);
+    const [, issueUrl] = await Promise.all([this.writeComment(report.answers), this.writeIssue(report, links)]);
     return { commentUrl: this.comment?.url, issueUrl };
   }
 
   private async writeComment(answers: ReadonlyMap<string, string>): Promise<void> {
     if (!this.comment || this.commentRefused) return;
     const render = () =>
-      redactText(
-        renderComment({
-          marker: marker('comment', this.o.prefix),
-          agents: [...this.agents.values()],
-          answers,
-          links: this.links,
-        }),
-        this.o.secrets,
-      );
+      renderComment({
+        marker: marker('comment', this.o.prefix),
+        agents: [...this.agents.values()],
+        answers,
+        links: this.links,
+      });
     try {
       await this.comment.write(render);
     } catch (error) {
@@ -156,7 +149,7 @@ export class Publisher {
       : link('the run', links.run);
     const text = renderReport(report, { maxChars: BODY_MAX - BODY_MARGIN - mark.length - 1, whole });
     try {
-      const body = redactText(`${mark}\n${text}`, this.o.secrets);
+      const body = `${mark}\n${text}`;
       return await writeIssue(this.o.client, this.o.event.repo, { ...plan, body, marker: mark }, await this.login);
     } catch (error) {
       this.fail(error, `write the report to the issue "${plan.title}"`, '`issues: write`');

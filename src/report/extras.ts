@@ -11,7 +11,7 @@ export interface ChangeStats {
 }
 
 /** A part of an agent's section in report.md beyond its answer; `markdown` must already be safe. */
-export interface ReportSection {
+interface ReportSection {
   title: string;
   markdown: string;
 }

@@ -2,23 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { OutputName } from '../config/action-interface.js';
-import type { AgentResult } from '../types.js';
+import type { AgentResult, RunStats } from '../types.js';
 import { logUntrusted } from '../util/log.js';
-import { redactText } from '../util/redact.js';
 import { hasStepSummary } from '../util/runner.js';
-import type { RunStats } from './stats.js';
 
 /** The outputs that exist only once the report is written and published (see `writeOutput`). */
 export type PublishOutput = 'report-file' | 'comment-url' | 'issue-url';
 
-/** Every other output of action.yml, written once; `results-file` is `results.json` in the run folder (returned). */
-export function writeOutputs(
-  results: readonly AgentResult[],
-  stats: RunStats,
-  runDir: string,
-  secrets: string[],
-): string {
-  const json = redactText(JSON.stringify(results), secrets);
+/**
+ * Every other output of action.yml, written once from results already made safe; `results-file` is
+ * `results.json` in the run folder. Returns results.json's text.
+ */
+export function writeOutputs(results: readonly AgentResult[], stats: RunStats, runDir: string): string {
+  const json = JSON.stringify(results);
   const file = path.join(runDir, 'results.json');
   fs.writeFileSync(file, json);
   const outputs: Record<Exclude<OutputName, PublishOutput>, string> = {
@@ -34,7 +30,7 @@ export function writeOutputs(
     'total-output-tokens': String(stats.totalUsage.outputTokens),
   };
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
-  return file;
+  return json;
 }
 
 /** One of the outputs the report and publishing give. */
@@ -42,13 +38,15 @@ export function writeOutput(name: PublishOutput, value: string): void {
   core.setOutput(name, value);
 }
 
-/** Writes the job summary, or prints it where the runner gave no summary file (local runs). */
-export async function writeJobSummary(markdown: string, secrets: string[]): Promise<void> {
-  const safe = redactText(markdown, secrets);
+/**
+ * Writes the job summary, rendered from results already made safe, or prints it where the runner gave no
+ * summary file (local runs).
+ */
+export async function writeJobSummary(markdown: string): Promise<void> {
   if (!hasStepSummary()) {
     core.info('No GITHUB_STEP_SUMMARY file (not on a runner); the summary follows.');
-    logUntrusted(safe);
+    logUntrusted(markdown);
     return;
   }
-  await core.summary.addRaw(safe, true).write();
+  await core.summary.addRaw(markdown, true).write();
 }

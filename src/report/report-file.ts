@@ -1,28 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ACTION_NAME } from '../config/action-interface.js';
-import type { AgentResult } from '../types.js';
+import type { AgentResult, ReportInput } from '../types.js';
 import { formatCost, formatDuration } from '../util/format.js';
-import { resultSections, type ReportSection } from './extras.js';
+import { resultSections } from './extras.js';
 import { fitBlocks } from './fit.js';
-import { hasGraph, sinks } from './graph.js';
+import { hasGraph, sinks } from './run-graph.js';
 import { agentBlock, cutText, escapeCell, link } from './markdown.js';
-import type { RunStats } from './stats.js';
 import { outcomeLine, statusCell } from './status.js';
 import { hasChanges, resultRow, tableHead } from './table.js';
 
 export const REPORT_FILE = 'report.md';
-
-export interface ReportInput {
-  results: readonly AgentResult[];
-  stats: RunStats;
-  /** Each agent's full answer, secrets already scrubbed; an agent missing here shows its `answer` excerpt. */
-  answers: ReadonlyMap<string, string>;
-  /** The workflow run's page. */
-  runUrl?: string;
-  /** More sections per agent, after the ones its result gives (structured result, changes). */
-  sections?: (r: AgentResult) => ReportSection[];
-}
 
 /** A size the report must keep to (an issue body), and where the whole one is, as Markdown (a link). */
 export interface ReportLimit {
@@ -78,7 +66,7 @@ function leadingWithSinks(results: readonly AgentResult[]): readonly AgentResult
   return [...first, ...results.filter((r) => !lead.has(r))];
 }
 
-function totalsLine(stats: RunStats, runUrl: string | undefined): string {
+function totalsLine(stats: ReportInput['stats'], runUrl: string | undefined): string {
   const parts = [
     `**${stats.agents} agents**: ${stats.succeeded} succeeded, ${stats.failed} did not`,
     `wall time ${formatDuration(stats.wallTimeMs)}`,
@@ -113,7 +101,7 @@ export function answerText(r: AgentResult, answers: ReadonlyMap<string, string>)
 function agentBody(r: AgentResult, input: ReportInput): string {
   const answer = answerText(r, input.answers);
   const parts = [answer ? agentBlock(answer) : '_No answer._'];
-  for (const s of [...resultSections(r), ...(input.sections?.(r) ?? [])]) {
+  for (const s of resultSections(r)) {
     parts.push(`### ${s.title}\n\n${s.markdown}`);
   }
   return parts.join('\n\n');

@@ -1,32 +1,4 @@
-import type { AgentResult, TokenUsage } from '../types.js';
-
-/** How the API pushed back during the run, and how far the scheduler lowered the concurrency for it. */
-export interface RateLimits {
-  /** 429s and 529s the agents met, retries included. */
-  events: number;
-  /** The fewest agents the scheduler allowed at once. */
-  lowest: number;
-  /** Whether `adaptive-concurrency` was on. */
-  adaptive: boolean;
-}
-
-export interface RunStats {
-  agents: number;
-  succeeded: number;
-  failed: number;
-  /** From the first agent's start to the last agent's finish. */
-  wallTimeMs: number;
-  sumDurationMs: number;
-  /** What running the same agents one after another would have taken, estimated (see computeStats). */
-  sequentialEstimateMs: number;
-  speedup: number;
-  efficiency: number;
-  parallelism: number;
-  totalCostUsd: number;
-  /** Every agent's tokens added up. */
-  totalUsage: TokenUsage;
-  rateLimits?: RateLimits;
-}
+import type { AgentResult, RateLimits, RunStats, TokenUsage } from '../types.js';
 
 export interface SequentialEstimate {
   sumDurationMs: number;

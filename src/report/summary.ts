@@ -1,8 +1,8 @@
-import type { AgentResult, TokenUsage } from '../types.js';
+import type { AgentResult, RunStats, TokenUsage } from '../types.js';
 import { formatChanges, formatCost, formatDuration, formatTokens } from '../util/format.js';
-import { criticalPath, flowchart, hasGraph } from './graph.js';
+import { criticalPath, flowchart, hasGraph } from './run-graph.js';
 import { escapeCell } from './markdown.js';
-import { cacheReadShare, type RunStats } from './stats.js';
+import { cacheReadShare } from './stats.js';
 import { statusCell } from './status.js';
 
 /** GitHub refuses a step summary over 1 MiB; stay well under it. */

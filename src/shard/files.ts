@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ShardRef } from '../types.js';
+import { redactText } from '../util/redact.js';
 import { SHARD_FILES, readShard, type ShardData, type ShardManifest } from './manifest.js';
 
 /**
@@ -17,14 +18,18 @@ export function writeShardFiles(dir: string, manifest: ShardManifest, texts: Rec
   });
 }
 
-/** Reads the shard artifact `name`, downloaded or unpacked into `dir` (see `readShard` for the checks). */
-export function readShardFolder(name: string, shard: ShardRef, dir: string): ShardData {
+/**
+ * Reads the shard artifact `name`, downloaded or unpacked into `dir` (see `readShard` for the checks). What it
+ * says of its agents is scrubbed of `secrets` as it is read: the one point where results enter this step.
+ */
+export function readShardFolder(name: string, shard: ShardRef, dir: string, secrets: readonly string[]): ShardData {
   const read = (file: string) => {
     try {
-      return fs.readFileSync(path.join(dir, file), 'utf8');
+      return redactText(fs.readFileSync(path.join(dir, file), 'utf8'), secrets);
     } catch (err) {
       throw new Error(`Shard artifact ${name} has no ${file} (${(err as NodeJS.ErrnoException).code ?? err})`);
     }
   };
-  return readShard(name, shard, read(SHARD_FILES.manifest), read(SHARD_FILES.results));
+  const answers = fs.existsSync(path.join(dir, SHARD_FILES.answers)) ? read(SHARD_FILES.answers) : undefined;
+  return readShard(name, shard, read(SHARD_FILES.manifest), read(SHARD_FILES.results), answers);
 }

@@ -1,15 +1,16 @@
 import { ID_PATTERN } from '../config/matrix.js';
-import type { RunStats } from '../report/stats.js';
-import type { AgentResult, AgentStatus, ShardRef } from '../types.js';
+import type { AgentResult, AgentStatus, RunStats, ShardRef } from '../types.js';
 
 /**
  * The files of a shard's artifact: `shard.json` (which shard, where each agent sits in the matrix, the shard's
- * timings), `results.json` (the shard's `results` output) and `summary.md` (its own job summary). A report file
- * joins them under its own name: the aggregate step reads only the first two.
+ * timings), `results.json` (the shard's `results` output), `answers.json` (each agent's whole answer, by id),
+ * `summary.md` (its own job summary) and `report.md` (its own report). The aggregate step reads the first three;
+ * a shard of an older version has no answers.json, and its agents show their excerpts.
  */
 export const SHARD_FILES = {
   manifest: 'shard.json',
   results: 'results.json',
+  answers: 'answers.json',
   summary: 'summary.md',
   report: 'report.md',
 } as const;
@@ -36,6 +37,8 @@ export interface ShardData {
   name: string;
   manifest: ShardManifest;
   results: AgentResult[];
+  /** Each agent's whole answer, by id, where the shard sent it. */
+  answers: Map<string, string>;
 }
 
 /** The manifest of a shard's step; `matrixIndex` gives the place of each agent of the matrix by id. */
@@ -65,7 +68,13 @@ const STATUSES: readonly AgentStatus[] = ['success', 'failure', 'timeout', 'canc
  * another version of the action, or by anything else in the workflow that used the name. Throws an Error that
  * names the artifact and what is wrong with it.
  */
-export function readShard(name: string, shard: ShardRef, manifestText: string, resultsText: string): ShardData {
+export function readShard(
+  name: string,
+  shard: ShardRef,
+  manifestText: string,
+  resultsText: string,
+  answersText?: string,
+): ShardData {
   const bad = (what: string) => new Error(`Shard artifact ${name}: ${what}`);
   const parse = (text: string, file: string): unknown => {
     try {
@@ -105,7 +114,28 @@ export function readShard(name: string, shard: ShardRef, manifestText: string, r
   ) {
     throw bad(`${SHARD_FILES.manifest} has no matrix position for each of the ${results.length} results`);
   }
-  return { name, manifest: m as ShardManifest, results: results as AgentResult[] };
+  const answers = answersText === undefined ? new Map<string, string>() : readAnswers(answersText, results, bad);
+  return { name, manifest: m as ShardManifest, results: results as AgentResult[], answers };
+}
+
+/** answers.json: an answer for an agent of the shard's results, by id, each a text. */
+function readAnswers(text: string, results: readonly { id: string }[], bad: (what: string) => Error) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw bad(`${SHARD_FILES.answers} is not JSON (${(err as Error).message})`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw bad(`${SHARD_FILES.answers} is not an object`);
+  const ids = new Set(results.map((r) => r.id));
+  const answers = new Map<string, string>();
+  for (const [id, answer] of Object.entries(parsed)) {
+    if (!ids.has(id)) throw bad(`${SHARD_FILES.answers} has an answer for ${JSON.stringify(id)}, not an agent of it`);
+    if (typeof answer !== 'string') throw bad(`${SHARD_FILES.answers}: the answer of ${id} is not text`);
+    answers.set(id, answer);
+  }
+  return answers;
 }
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;

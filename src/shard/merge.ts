@@ -1,6 +1,6 @@
-import { combineStats, type RunStats } from '../report/stats.js';
+import { combineStats } from '../report/stats.js';
 import type { RunnerPart } from '../report/summary.js';
-import type { AgentResult } from '../types.js';
+import type { AgentResult, RunStats } from '../types.js';
 import type { ShardData } from './manifest.js';
 
 /** The shards of one split, made into one run. */

@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
-import type { AgentResult } from '../types.js';
+import type { AgentResult, Credentials } from '../types.js';
+import { RUNNER_SECRETS } from './runner.js';
 
 /** Secrets shorter than this are left alone: masking them would garble ordinary text. */
 export const MIN_SECRET_LENGTH = 4;
@@ -82,7 +83,23 @@ export function redactText(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** A result with the text an agent or its CLI wrote (its answer, its error) scrubbed, to show anywhere. */
+/**
+ * A result with every text in it scrubbed (its answer, its error, its structured output, its upload warning),
+ * to show anywhere. Through its JSON: a secret's JSON-escaped form is among the patterns, and `***` needs no
+ * escaping, so the text stays JSON.
+ */
 export function redactResult(r: AgentResult, secrets: readonly string[]): AgentResult {
-  return { ...r, answer: redactText(r.answer, secrets), error: r.error === null ? null : redactText(r.error, secrets) };
+  return secrets.length ? (JSON.parse(redactText(JSON.stringify(r), secrets)) as AgentResult) : r;
+}
+
+/** Every credential value the action knows, for scrubbing text it writes or uploads. */
+export function knownSecrets(credentials: Credentials, env: NodeJS.ProcessEnv): string[] {
+  const values = [
+    ...Object.values(credentials),
+    ...RUNNER_SECRETS.filter((k) => k.endsWith('TOKEN')).map((k) => env[k]),
+    env.ANTHROPIC_API_KEY,
+    env.CLAUDE_CODE_OAUTH_TOKEN,
+    env.GITHUB_TOKEN,
+  ];
+  return [...new Set(values.filter((v): v is string => !!v && v.length >= 4))];
 }

@@ -3,6 +3,31 @@ import os from 'node:os';
 // The runner's environment variables, read in one place. Outside GitHub Actions (the demo, the tests)
 // each falls back to what a local run has.
 
+/**
+ * The runner's own credentials. An agent with a Bash tool could read them and poison the run's
+ * artifacts or caches, or request an OIDC token in the repository's name.
+ */
+export const RUNNER_SECRETS = [
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_RUNTIME_URL',
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_CACHE_URL',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+];
+
+/**
+ * The runner's command files. Writing to them would let an agent set variables (NODE_OPTIONS, BASH_ENV)
+ * or PATH entries for the steps after this one, which run with the job's secrets.
+ */
+export const RUNNER_COMMAND_FILES = [
+  'GITHUB_ENV',
+  'GITHUB_PATH',
+  'GITHUB_OUTPUT',
+  'GITHUB_STATE',
+  'GITHUB_STEP_SUMMARY',
+];
+
 /** Scratch space that the runner empties after the job. */
 export function runnerTemp(): string {
   return process.env.RUNNER_TEMP || os.tmpdir();

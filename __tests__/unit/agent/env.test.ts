@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RUNNER_SECRETS, agentEnv, knownSecrets } from '../../../src/agent/env.js';
+import { agentEnv } from '../../../src/agent/env.js';
+import { RUNNER_SECRETS } from '../../../src/util/runner.js';
 import type { Credentials } from '../../../src/types.js';
 
 const noCredentials: Credentials = { anthropicApiKey: '', oauthToken: '', githubToken: '' };
@@ -88,33 +89,5 @@ describe('agentEnv', () => {
     const copy = { ...base };
     agentEnv(base, { anthropicApiKey: 'k-1234', oauthToken: '', githubToken: '' }, '/cfg');
     expect(base).toEqual(copy);
-  });
-});
-
-describe('knownSecrets', () => {
-  it('lists the credentials and the secret variables of the environment, once each', () => {
-    const secrets = knownSecrets(
-      { anthropicApiKey: 'sk-ant-input', oauthToken: 'oauth-input', githubToken: 'ghs_same' },
-      {
-        ACTIONS_RUNTIME_TOKEN: 'runtime-token',
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-token',
-        ACTIONS_RUNTIME_URL: 'https://runtime.example',
-        ANTHROPIC_API_KEY: 'sk-ant-env',
-        CLAUDE_CODE_OAUTH_TOKEN: 'oauth-env',
-        GITHUB_TOKEN: 'ghs_same',
-        PATH: '/usr/bin',
-      },
-    );
-    expect(new Set(secrets)).toEqual(
-      new Set(['sk-ant-input', 'oauth-input', 'ghs_same', 'runtime-token', 'oidc-token', 'sk-ant-env', 'oauth-env']),
-    );
-    expect(secrets).toHaveLength(7);
-  });
-
-  it('leaves out empty and very short values', () => {
-    expect(knownSecrets({ anthropicApiKey: '', oauthToken: 'abc', githubToken: 'abcd' }, { GITHUB_TOKEN: '' })).toEqual(
-      ['abcd'],
-    );
-    expect(knownSecrets(noCredentials, {})).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkTrigger } from '../../../src/publish/actor.js';
-import type { EventContext } from '../../../src/publish/context.js';
+import type { EventContext } from '../../../src/publish/event.js';
 
 // The access check against the API is tested end to end (integration/publish.test.ts); here, what is
 // decided before any request.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventContext } from '../../../src/publish/context.js';
+import type { EventContext } from '../../../src/publish/event.js';
 import { describeFailure } from '../../../src/publish/failures.js';
 
 const event: EventContext = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderReport, type ReportInput } from '../../../src/report/report-file.js';
+import { renderReport } from '../../../src/report/report-file.js';
 import { computeStats } from '../../../src/report/stats.js';
 import { outcomeLine } from '../../../src/report/status.js';
-import type { AgentResult } from '../../../src/types.js';
+import type { AgentResult, ReportInput } from '../../../src/types.js';
 import { makeResult } from '../../support/results.js';
 
 const ZWJ = '\u200d';
@@ -81,16 +81,13 @@ describe('renderReport', () => {
     expect(report).toContain(`> cc @${ZWJ}octocat <${ZWJ}/details> <${ZWJ}!-- x`);
   });
 
-  it('shows changes and a structured result where results carry them, and sections given by the caller', () => {
+  it('shows changes and a structured result where results carry them', () => {
     const withExtras = {
       ...makeResult('fixer'),
       changes: { files: 2, insertions: 12, deletions: 3, patch: '/tmp/changes.patch' },
       structured: { verdict: 'ok', note: '``` @someone' },
     } as AgentResult;
-    const report = renderReport({
-      ...input([withExtras, makeResult('plain')]),
-      sections: (r) => (r.id === 'plain' ? [{ title: 'Inputs', markdown: 'from `fixer`' }] : []),
-    });
+    const report = renderReport(input([withExtras, makeResult('plain')]));
     expect(report).toContain('| Agent | Status | Duration | Turns | Cost | Changes |');
     expect(report).toContain('| `fixer` | ✅ success | 5.0 s | 2 | $0.0100 | +12 −3 in 2 files |');
     expect(report).toContain('| `plain` | ✅ success | 5.0 s | 2 | $0.0100 | – |');
@@ -98,7 +95,8 @@ describe('renderReport', () => {
     expect(report).toContain(
       `### Structured result\n\n> \`\`\`\`json\n> {\n>   "verdict": "ok",\n>   "note": "\`\`\` @${ZWJ}someone"\n> }\n> \`\`\`\``,
     );
-    expect(report).toContain('## `plain`: ✅ success\n\n> Answer of plain\n\n### Inputs\n\nfrom `fixer`');
+    expect(report).toContain('## `plain`: ✅ success\n\n> Answer of plain\n');
+    expect(report).not.toContain('## `plain`: ✅ success\n\n> Answer of plain\n\n###');
     expect(report).not.toContain('### Structured result\n\n> ```json\n> null');
   });
 

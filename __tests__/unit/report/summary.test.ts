@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeStats, type RateLimits } from '../../../src/report/stats.js';
+import { computeStats } from '../../../src/report/stats.js';
+import type { RateLimits } from '../../../src/types.js';
 import { escapeCell } from '../../../src/report/markdown.js';
 import { GANTT_MAX, SUMMARY_BUDGET, renderSummary } from '../../../src/report/summary.js';
 import { formatDuration } from '../../../src/util/format.js';

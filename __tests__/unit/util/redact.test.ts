@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { redactFile, redactText, secretPatterns } from '../../../src/util/redact.js';
+import { knownSecrets, redactFile, redactText, secretPatterns } from '../../../src/util/redact.js';
 
 const SECRET = 'sk-test-0123456789abcdef';
 
@@ -50,5 +50,33 @@ describe('redaction', () => {
     );
     expect(cut.length).toBeGreaterThan(5);
     expect(await redact(input, [SECRET])).toBe(('x'.repeat(969) + '***').repeat(4000));
+  });
+});
+
+describe('knownSecrets', () => {
+  it('lists the credentials and the secret variables of the environment, once each', () => {
+    const secrets = knownSecrets(
+      { anthropicApiKey: 'sk-ant-input', oauthToken: 'oauth-input', githubToken: 'ghs_same' },
+      {
+        ACTIONS_RUNTIME_TOKEN: 'runtime-token',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-token',
+        ACTIONS_RUNTIME_URL: 'https://runtime.example',
+        ANTHROPIC_API_KEY: 'sk-ant-env',
+        CLAUDE_CODE_OAUTH_TOKEN: 'oauth-env',
+        GITHUB_TOKEN: 'ghs_same',
+        PATH: '/usr/bin',
+      },
+    );
+    expect(new Set(secrets)).toEqual(
+      new Set(['sk-ant-input', 'oauth-input', 'ghs_same', 'runtime-token', 'oidc-token', 'sk-ant-env', 'oauth-env']),
+    );
+    expect(secrets).toHaveLength(7);
+  });
+
+  it('leaves out empty and very short values', () => {
+    expect(knownSecrets({ anthropicApiKey: '', oauthToken: 'abc', githubToken: 'abcd' }, { GITHUB_TOKEN: '' })).toEqual(
+      ['abcd'],
+    );
+    expect(knownSecrets({ anthropicApiKey: '', oauthToken: '', githubToken: '' }, {})).toEqual([]);
   });
 });

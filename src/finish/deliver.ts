@@ -4,7 +4,7 @@ import { reportArtifactName } from '../artifacts/names.js';
 import { uploadFiles } from '../artifacts/upload.js';
 import type { Publisher } from '../publish/publisher.js';
 import { writeOutput } from '../report/outputs.js';
-import type { ReportInput } from '../report/report-file.js';
+import type { ReportInput } from '../types.js';
 import { runPage } from '../util/runner.js';
 
 export interface DeliverOptions {
@@ -14,7 +14,7 @@ export interface DeliverOptions {
   uploadReport: boolean;
   retentionDays?: number;
   artifactsDir: string;
-  secrets: string[];
+  secrets: readonly string[];
   /** The run was cancelled: no time is left for the report's artifact. */
   cancelled: boolean;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEvent } from '../../../src/publish/context.js';
+import { describeEvent } from '../../../src/publish/event.js';
 
 const repository = { full_name: 'octo/repo', private: false };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { criticalPath, FLOWCHART_MAX, flowchart, hasGraph, sinks, waitedFor } from '../../../src/report/graph.js';
+import { criticalPath, FLOWCHART_MAX, flowchart, hasGraph, sinks, waitedFor } from '../../../src/report/run-graph.js';
 import { computeStats } from '../../../src/report/stats.js';
 import { renderSummary } from '../../../src/report/summary.js';
 import type { AgentResult } from '../../../src/types.js';

@@ -5,7 +5,7 @@ import { DefaultArtifactClient } from '@actions/artifact';
 import type { ShardRef } from '../types.js';
 import { limiter } from '../util/limit.js';
 import { hasArtifactService } from '../util/runner.js';
-import { parseShardArtifactName } from './names.js';
+import { shardArtifactName } from '../artifacts/names.js';
 import { unpackZip } from './unzip.js';
 
 /** A shard artifact, fetched into a folder of its own. */
@@ -66,4 +66,15 @@ async function unpack(prefix: string, artifactsDir: string, into: string): Promi
     found.push({ name, shard, dir });
   }
   return found;
+}
+
+/** The shard a name of `shardArtifactName(prefix, …)` stands for, or undefined for any other name. */
+export function parseShardArtifactName(prefix: string, name: string): ShardRef | undefined {
+  if (!name.startsWith(`${prefix}-shard-`)) return undefined;
+  const m = /^(\d{1,6})-of-(\d{1,6})$/.exec(name.slice(prefix.length + '-shard-'.length));
+  if (!m) return undefined;
+  const shard = { index: Number(m[1]), count: Number(m[2]) };
+  return shard.index >= 1 && shard.index <= shard.count && name === shardArtifactName(prefix, shard)
+    ? shard
+    : undefined;
 }

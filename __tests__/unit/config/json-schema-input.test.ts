@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_SCHEMA_BYTES, readJsonSchema } from '../../../src/config/json-schema.js';
+import { MAX_SCHEMA_BYTES, readJsonSchema } from '../../../src/config/json-schema-input.js';
 import { parseMatrix } from '../../../src/config/matrix.js';
 import { InputError } from '../../../src/util/errors.js';
 

@@ -1,9 +1,9 @@
 import { ACTION_NAME, ACTION_SLUG } from '../config/action-interface.js';
-import { fitBlocks } from '../report/fit.js';
-import { agentBlock, cutText, escapeCell, link } from '../report/markdown.js';
-import { answerText } from '../report/report-file.js';
-import { outcomeLine, statusCell } from '../report/status.js';
-import { hasChanges, pendingRow, resultRow, tableHead, type Pending } from '../report/table.js';
+import { fitBlocks } from './fit.js';
+import { agentBlock, cutText, escapeCell, link } from './markdown.js';
+import { answerText } from './report-file.js';
+import { outcomeLine, statusCell } from './status.js';
+import { hasChanges, pendingRow, resultRow, tableHead, type Pending } from './table.js';
 import type { AgentResult } from '../types.js';
 
 /** GitHub refuses a comment or an issue body longer than this many characters. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BODY_MAX, marker, renderComment, type CommentInput } from '../../../src/publish/comment-body.js';
+import { BODY_MAX, marker, renderComment, type CommentInput } from '../../../src/report/comment-body.js';
 import type { AgentResult } from '../../../src/types.js';
 import { makeResult } from '../../support/results.js';
 

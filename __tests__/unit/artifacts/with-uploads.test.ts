@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UPLOAD_CUT_SHORT, withUploads } from '../../../src/artifacts/merge.js';
+import { UPLOAD_CUT_SHORT, withUploads } from '../../../src/artifacts/with-uploads.js';
 import type { UploadOutcome } from '../../../src/artifacts/upload.js';
 import type { AgentResult } from '../../../src/types.js';
 import { makeResult } from '../../support/results.js';
