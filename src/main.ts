@@ -31,7 +31,7 @@ import { computeStats, type RunStats } from './report/stats.js';
 import { renderSummary } from './report/summary.js';
 import { AdaptiveConcurrency } from './schedule/adaptive.js';
 import { defaultMaxParallel } from './schedule/capacity.js';
-import { runAgents } from './schedule/scheduler.js';
+import { runAgents } from './schedule/run-agents.js';
 import { writeShardFiles } from './shard/files.js';
 import { SHARD_FILES, buildManifest } from './shard/manifest.js';
 import type { AgentResult, ShardRef } from './types.js';

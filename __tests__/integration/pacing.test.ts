@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { limiter } from '../../src/util/limit.js';
-import { runAgents } from '../../src/schedule/scheduler.js';
+import { runAgents } from '../../src/schedule/run-agents.js';
 import { context, FAKE_CLAUDE, spec } from '../support/agents.js';
 
 describe('the start gate', () => {

@@ -9,7 +9,7 @@ import { claudeArgs } from './cli-args.js';
 import type { AgentContext, AgentPaths, AgentWorkspace } from './context.js';
 import { agentEnv, agentUserEnv } from './env.js';
 import { EventReader, tokenUsage } from './events.js';
-import { placeInputs } from './inputs.js';
+import { placeInputs } from './needs.js';
 import { spawnGroup } from './process.js';
 
 /**

@@ -4,7 +4,7 @@ import type { Limiter } from '../util/limit.js';
 import type { AdaptiveConcurrency, ConcurrencyChange } from './adaptive.js';
 
 /** Adaptive concurrency wired to a run: the engine's limit, the agents' pushback, the rise timer. */
-export interface Throttle {
+export interface AdaptiveLimit {
   /** For the engine: how many agents may run now (raising the limit after a quiet period). */
   limit(): number;
   /** Takes the engine's wake, which the rise timer calls. */
@@ -21,12 +21,12 @@ export interface Throttle {
  * the limit are in flight; its later attempts go straight on, as it is in flight already. `unfinished()` is the
  * number of agents not yet finished; `log` gets a line for every change ("rate limited: 8 → 4 agents at once").
  */
-export function throttle(
+export function adaptiveLimit(
   concurrency: AdaptiveConcurrency,
   unfinished: () => number,
   signal: AbortSignal,
   log: (line: string) => void,
-): Throttle {
+): AdaptiveLimit {
   /** Agents whose CLI has spawned and that have not finished. */
   let inFlight = 0;
   let admissions: (() => void)[] = [];

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AgentContext } from '../../../src/agent/context.js';
 import { AdaptiveConcurrency } from '../../../src/schedule/adaptive.js';
-import { throttle } from '../../../src/schedule/throttle.js';
+import { adaptiveLimit } from '../../../src/schedule/adaptive-limit.js';
 import { limiter } from '../../../src/util/limit.js';
 
 // Fake timers: the rise after a quiet period is driven by the test's clock, never a real one.
@@ -32,7 +32,7 @@ function setup(max: number, ctxOverrides: Partial<AgentContext> = {}, agents = 1
   const lines: string[] = [];
   let finished = 0;
   const ctx = baseCtx(ctxOverrides);
-  const t = throttle(
+  const t = adaptiveLimit(
     concurrency,
     () => agents - finished,
     ctx.signal,
@@ -56,7 +56,7 @@ function setup(max: number, ctxOverrides: Partial<AgentContext> = {}, agents = 1
   return { concurrency, t, lines, agent };
 }
 
-describe('throttle: the limit applied at the spawn', () => {
+describe('adaptiveLimit: the limit applied at the spawn', () => {
   it('lets agents spawn up to the limit, and holds the rest until enough have finished', async () => {
     const { t, lines, agent } = setup(4);
     const first = [agent(), agent(), agent(), agent()];
@@ -143,7 +143,7 @@ describe('throttle: the limit applied at the spawn', () => {
   });
 });
 
-describe('throttle: rising after a quiet period', () => {
+describe('adaptiveLimit: rising after a quiet period', () => {
   it('wakes the engine when the quiet period is over, then raises the limit and lets a waiting agent spawn', async () => {
     const { t, lines, agent } = setup(4);
     const wake = vi.fn();

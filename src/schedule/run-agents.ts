@@ -8,8 +8,8 @@ import { formatChanges, formatDuration, formatUsd } from '../util/format.js';
 import { logUntrusted } from '../util/log.js';
 import type { PreparedWorkspace, Workspaces } from '../workspace/workspaces.js';
 import type { AdaptiveConcurrency } from './adaptive.js';
-import { schedule, type JobOutcome, type ScheduleOptions } from './engine.js';
-import { throttle } from './throttle.js';
+import { runPool, type JobOutcome, type PoolOptions } from './pool.js';
+import { adaptiveLimit } from './adaptive-limit.js';
 
 /** A planner's result and the agents its file adds (see `RunAgentsOptions.plan`), read from `folder`. */
 type Expand = (spec: AgentSpec, ran: AgentResult, folder: string) => JobOutcome;
@@ -19,7 +19,7 @@ export const PROGRESS_EVERY_MS = 30_000;
 
 const stamp = () => new Date().toISOString();
 
-export interface RunAgentsOptions extends Pick<ScheduleOptions, 'limit' | 'stopReason' | 'onWake' | 'onEvent'> {
+export interface RunAgentsOptions extends Pick<PoolOptions, 'limit' | 'stopReason' | 'onWake' | 'onEvent'> {
   maxParallel: number;
   ctx: AgentContext;
   /** Called as each agent that ran ends (to start its upload at once). */
@@ -30,7 +30,7 @@ export interface RunAgentsOptions extends Pick<ScheduleOptions, 'limit' | 'stopR
    * the planner then fails with that reason.
    */
   plan?: (planner: AgentSpec, folder: string, taken: readonly string[]) => AgentSpec[];
-  /** Hears the agents' 429s and 529s, and sets how many may run at once (instead of `limit`; see throttle). */
+  /** Hears the agents' 429s and 529s, and sets how many may run at once (instead of `limit`; see adaptiveLimit). */
   concurrency?: AdaptiveConcurrency;
   /** Once the agents that finished reported this much cost (US dollars), no further agent starts. */
   budgetUsd?: number;
@@ -39,7 +39,7 @@ export interface RunAgentsOptions extends Pick<ScheduleOptions, 'limit' | 'stopR
 }
 
 /**
- * Runs every agent (see `schedule` for the order), logging each start and end and a progress line every 30 s.
+ * Runs every agent (see `runPool` for the order), logging each start and end and a progress line every 30 s.
  */
 export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsOptions): Promise<AgentResult[]> {
   const { ctx, concurrency } = options;
@@ -66,9 +66,9 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
   };
 
   // Adaptive concurrency: the limit falls as pushback comes in and rises on a timer after a quiet period.
-  const throttled =
+  const adaptive =
     concurrency &&
-    throttle(
+    adaptiveLimit(
       concurrency,
       () => ids.length - done,
       ctx.signal,
@@ -85,18 +85,18 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
   };
 
   try {
-    return await schedule(specs, {
+    return await runPool(specs, {
       ...options,
-      limit: throttled ? () => throttled.limit() : options.limit,
+      limit: adaptive ? () => adaptive.limit() : options.limit,
       onWake(w) {
-        throttled?.onWake(w);
+        adaptive?.onWake(w);
         options.onWake?.(w);
       },
       stopReason: () => options.stopReason?.() ?? budgetReason(),
       signal: ctx.signal,
       async run(spec, needed) {
         running++;
-        const agent = throttled?.agent(ctx);
+        const agent = adaptive?.agent(ctx);
         const outcome = await runInWorkspace(spec, agent?.ctx ?? ctx, options.workspaces, needed, expand);
         agent?.finished();
         const { result } = outcome;
@@ -121,7 +121,7 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
     });
   } finally {
     clearInterval(progress);
-    throttled?.close();
+    adaptive?.close();
   }
 }
 
