@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { knownSecrets, RUNNER_COMMAND_FILES } from './agent/env.js';
 import { resolveClaude } from './agent/find-cli.js';
+import { openStartGate } from './agent/start-gate.js';
 import { withUploads } from './artifacts/merge.js';
 import { artifactsOfEarlierSteps, recordArtifacts } from './artifacts/ledger.js';
 import {
@@ -36,7 +37,6 @@ import { writeShardFiles } from './shard/files.js';
 import { SHARD_FILES, buildManifest } from './shard/manifest.js';
 import type { AgentResult, ShardRef } from './types.js';
 import { startAgentUser, type AgentUserRun } from './util/agent-user.js';
-import { limiter } from './util/limit.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { redactResult, redactText } from './util/redact.js';
 import { hasArtifactService, jobTemp, runPage, runnerFiles, runnerTemp } from './util/runner.js';
@@ -148,7 +148,7 @@ export async function run(): Promise<void> {
       baseEnv: process.env,
       retries: inputs.retries,
       signal: controller.signal,
-      startGate: limiter(os.availableParallelism()),
+      startGate: openStartGate(),
       agentUser: agentUser?.user,
     };
     const concurrency = new AdaptiveConcurrency({
