@@ -15,7 +15,7 @@ import { adaptiveLimit } from './adaptive-limit.js';
 type Expand = (spec: AgentSpec, ran: AgentResult, folder: string) => JobOutcome;
 
 /** How often the log says how far the run is. */
-export const PROGRESS_EVERY_MS = 30_000;
+const PROGRESS_EVERY_MS = 30_000;
 
 const stamp = () => new Date().toISOString();
 
@@ -51,19 +51,7 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
     core.info(`${stamp()} progress: ${done} done, ${running} running, ${ids.length - done - running} waiting`);
   }, PROGRESS_EVERY_MS);
 
-  /** The planner's result, and the agents it adds, or the planner failed with the reason it adds none. */
-  const expand: Expand = (spec, ran, folder) => {
-    if (!spec.spawn || ran.status !== 'success' || !options.plan) return { result: ran };
-    let added: AgentSpec[];
-    try {
-      added = options.plan(spec, folder, ids);
-    } catch (err) {
-      return { result: failedAfter(ran, errorMessage(err)) };
-    }
-    ids.push(...added.map((s) => s.id));
-    core.info(`${stamp()} ⊕ ${spec.id} added ${added.length} agents: ${added.map((s) => s.id).join(', ')}`);
-    return { result: ran, added };
-  };
+  const expand = planExpander(options.plan, ids);
 
   // Adaptive concurrency: the limit falls as pushback comes in and rises on a timer after a quiet period.
   const adaptive =
@@ -75,14 +63,7 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
       (line) => core.info(`${stamp()} ${line}`),
     );
 
-  let budgetLogged = false;
-  const budgetReason = () => {
-    if (options.budgetUsd === undefined || spentUsd < options.budgetUsd) return undefined;
-    const reason = `the run's budget of ${formatUsd(options.budgetUsd)} was reached (${formatUsd(spentUsd)} spent)`;
-    if (!budgetLogged) core.info(`${stamp()} ${reason}: no further agent starts`);
-    budgetLogged = true;
-    return reason;
-  };
+  const budgetReason = budgetStop(options.budgetUsd, () => spentUsd);
 
   try {
     return await runPool(specs, {
@@ -103,12 +84,7 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
         running--;
         done++;
         spentUsd += result.costUsd ?? 0;
-        const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
-        const changed = result.changes ? `, changes ${formatChanges(result.changes)}` : '';
-        const line = `${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}${changed}`;
-        // The reason quotes the CLI or the model: the runner must not obey it.
-        if (result.error) logUntrusted(`${line}: ${result.error}`);
-        else core.info(line);
+        logFinished(spec, result);
         // An agent refused before its CLI started left nothing to upload.
         if (result.attempts > 0) options.onFinished?.(result);
         return outcome;
@@ -123,6 +99,44 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
     clearInterval(progress);
     adaptive?.close();
   }
+}
+
+/** The planner's result and the agents it adds (their ids added to `ids`), or the planner failed with the reason it adds none. */
+function planExpander(plan: RunAgentsOptions['plan'], ids: string[]): Expand {
+  return (spec, ran, folder) => {
+    if (!spec.spawn || ran.status !== 'success' || !plan) return { result: ran };
+    let added: AgentSpec[];
+    try {
+      added = plan(spec, folder, ids);
+    } catch (err) {
+      return { result: failedAfter(ran, errorMessage(err)) };
+    }
+    ids.push(...added.map((s) => s.id));
+    core.info(`${stamp()} ⊕ ${spec.id} added ${added.length} agents: ${added.map((s) => s.id).join(', ')}`);
+    return { result: ran, added };
+  };
+}
+
+/** Why no further agent starts once `spentUsd()` reached `budgetUsd`, logged the first time. */
+function budgetStop(budgetUsd: number | undefined, spentUsd: () => number): () => string | undefined {
+  let logged = false;
+  return () => {
+    if (budgetUsd === undefined || spentUsd() < budgetUsd) return undefined;
+    const reason = `the run's budget of ${formatUsd(budgetUsd)} was reached (${formatUsd(spentUsd())} spent)`;
+    if (!logged) core.info(`${stamp()} ${reason}: no further agent starts`);
+    logged = true;
+    return reason;
+  };
+}
+
+/** The line that says how an agent ended. */
+function logFinished(spec: AgentSpec, result: AgentResult): void {
+  const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
+  const changed = result.changes ? `, changes ${formatChanges(result.changes)}` : '';
+  const line = `${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}${changed}`;
+  // The reason quotes the CLI or the model: the runner must not obey it.
+  if (result.error) logUntrusted(`${line}: ${result.error}`);
+  else core.info(line);
 }
 
 /**
