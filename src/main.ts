@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { resolveClaude } from './agent/find-cli.js';
+import { openStartGate } from './agent/start-gate.js';
 import { reserveArtifacts } from './artifacts/ledger.js';
 import { plannedArtifactNames, uploadedArtifactNames, validateArtifactNames } from './artifacts/names.js';
 import { createUploader } from './artifacts/upload.js';
@@ -21,11 +22,10 @@ import { readAnswers } from './report/answers.js';
 import { computeStats } from './report/stats.js';
 import { AdaptiveConcurrency } from './schedule/adaptive.js';
 import { defaultMaxParallel } from './schedule/capacity.js';
-import { runAgents } from './schedule/scheduler.js';
+import { runAgents } from './schedule/run-agents.js';
 import type { AgentResult } from './types.js';
 import { Cancellation } from './util/cancel.js';
 import { startAgentUser, type AgentUserRun } from './util/agent-user.js';
-import { limiter } from './util/limit.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { knownSecrets, redactResult } from './util/redact.js';
 import { RUNNER_COMMAND_FILES, runPage, runnerFiles, runnerTemp } from './util/runner.js';
@@ -160,7 +160,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     baseEnv: process.env,
     retries: inputs.retries,
     signal: m.cancel.signal,
-    startGate: limiter(os.availableParallelism()),
+    startGate: openStartGate(),
     agentUser: m.isolation?.user,
   };
   const concurrency = new AdaptiveConcurrency({ max: maxParallel, adapt: inputs.adaptiveConcurrency, now: Date.now() });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAgent } from '../../src/agent/run.js';
-import { runAgents } from '../../src/schedule/scheduler.js';
+import { runAgents } from '../../src/schedule/run-agents.js';
 import type { AgentResult } from '../../src/types.js';
 import { startModelServer } from '../support/model-server.js';
 import { context, spec, tempDir } from '../support/agents.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentPaths } from '../../src/agent/context.js';
 import { runAgent } from '../../src/agent/run.js';
-import { runAgents } from '../../src/schedule/scheduler.js';
+import { runAgents } from '../../src/schedule/run-agents.js';
 import type { AgentResult } from '../../src/types.js';
 import { startModelServer } from '../support/model-server.js';
 import { alive, context, FAKE_CLAUDE, spec } from '../support/agents.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPlan } from '../../src/config/plan.js';
 import type { AgentDefaults } from '../../src/config/matrix.js';
-import { runAgents, type RunAgentsOptions } from '../../src/schedule/scheduler.js';
+import { runAgents, type RunAgentsOptions } from '../../src/schedule/run-agents.js';
 import type { AgentResult, AgentSpec } from '../../src/types.js';
 import { startModelServer } from '../support/model-server.js';
 import { context, spec, tempDir } from '../support/agents.js';

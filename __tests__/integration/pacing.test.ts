@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { limiter } from '../../src/util/limit.js';
-import { runAgents } from '../../src/schedule/scheduler.js';
+import { openStartGate } from '../../src/agent/start-gate.js';
+import { runAgents } from '../../src/schedule/run-agents.js';
 import { context, FAKE_CLAUDE, spec } from '../support/agents.js';
 
 describe('the start gate', () => {
   it('lets one CLI start at a time, yet runs them all at once', async () => {
-    const ctx = context('http://127.0.0.1:9', { claude: FAKE_CLAUDE, startGate: limiter(1) });
+    const ctx = context('http://127.0.0.1:9', { claude: FAKE_CLAUDE, startGate: openStartGate(1) });
     const specs = ['a', 'b', 'c', 'd'].map((id, index) => ({ ...spec(id, '@sleep 1500\n@result ok'), index }));
     const results = await runAgents(specs, { maxParallel: 4, ctx });
 
@@ -24,7 +24,7 @@ describe('the start gate', () => {
   });
 
   it('frees the slot when a CLI exits without printing anything', async () => {
-    const ctx = context('http://127.0.0.1:9', { claude: '/bin/false', startGate: limiter(1) });
+    const ctx = context('http://127.0.0.1:9', { claude: '/bin/false', startGate: openStartGate(1) });
     const specs = ['x', 'y'].map((id, index) => ({ ...spec(id, 'nothing'), index }));
     const results = await runAgents(specs, { maxParallel: 2, ctx });
     expect(results.map((r) => r.error)).toEqual(['exited 1 without a result', 'exited 1 without a result']);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pushback } from '../../src/agent/events.js';
 import { runAgent } from '../../src/agent/run.js';
-import { runAgents } from '../../src/schedule/scheduler.js';
+import { runAgents } from '../../src/schedule/run-agents.js';
 import type { AgentResult } from '../../src/types.js';
 import { startModelServer } from '../support/model-server.js';
 import { CLIS, LOCAL_CLAUDE, startAction } from '../support/run-action.js';

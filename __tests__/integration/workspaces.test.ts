@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageAgentFolder } from '../../src/artifacts/stage.js';
-import { runAgents } from '../../src/schedule/scheduler.js';
+import { runAgents } from '../../src/schedule/run-agents.js';
 import type { AgentResult, AgentSpec } from '../../src/types.js';
 import { planWorkspaces } from '../../src/workspace/checkout.js';
 import { openWorkspaces } from '../../src/workspace/workspaces.js';

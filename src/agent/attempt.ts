@@ -9,17 +9,12 @@ import { claudeArgs } from './cli-args.js';
 import type { AgentContext, AgentPaths, AgentWorkspace } from './context.js';
 import { agentEnv, agentUserEnv } from './env.js';
 import { EventReader, tokenUsage } from './events.js';
-import { placeInputs } from './inputs.js';
+import { placeInputs } from './needs.js';
 import { spawnGroup } from './process.js';
-
-/**
- * How long a CLI may hold its start slot without printing. Starting is CPU-bound (about 0.4 s of CPU each),
- * so CLIs that start all at once on a small runner only slow each other down; see AgentContext.startGate.
- */
-const START_SLOT_MAX_MS = 20_000;
+import type { Release } from './start-gate.js';
 
 /** How long a CLI may go on after printing its result before it is stopped. */
-export const LINGER_AFTER_RESULT_MS = 15_000;
+const LINGER_AFTER_RESULT_MS = 15_000;
 
 /** What the CLI's result event said, in the action's terms; null where it said nothing. */
 export interface AttemptReport {
@@ -46,6 +41,24 @@ export interface AttemptOutcome {
   startupMs: number;
 }
 
+/** What judging an attempt needs from a CLI that was spawned and has exited. */
+interface Followed {
+  exitCode: number | null;
+  signal: string | null;
+  reader: EventReader;
+  events: fs.WriteStream;
+  timedOut: boolean;
+  stoppedAfterResult: boolean;
+  spawnedAt: Date;
+  /** Undefined when the CLI never printed. */
+  startupMs: number | undefined;
+}
+
+/** How an attempt ended that never spawned its CLI: cancelled, or its folders not handed over. */
+type NotSpawned = Pick<AttemptOutcome, 'verdict' | 'report' | 'exitCode'>;
+
+const CANCELLED: NotSpawned = { verdict: undefined, report: NOTHING_REPORTED, exitCode: null };
+
 /**
  * One run of the CLI: waits for a start slot, spawns it, follows its output, and judges how it ended. `needed`
  * are the results of the agents it needs, whose output it finds in its working folder. It runs in `workspace`,
@@ -58,40 +71,64 @@ export async function runAttempt(
   needed: readonly AgentResult[] = [],
   workspace?: AgentWorkspace,
 ): Promise<AttemptOutcome> {
-  let started!: () => void;
-  const startedUp = new Promise<void>((resolve) => (started = resolve));
-  if (ctx.startGate) {
-    const gate = ctx.startGate;
-    await new Promise<void>((slot) => {
-      void gate(() => {
-        slot();
-        return startedUp;
-      });
-    });
+  const release = (await ctx.startGate?.take()) ?? (() => {});
+  const folders = userFolders(paths, workspace);
+  let followed: Followed;
+  try {
+    const ready = ctx.signal.aborted ? CANCELLED : await prepare(ctx, paths, needed, workspace, folders);
+    if ('verdict' in ready) return { ...ready, spawnedAt: new Date(), startupMs: 0 };
+    followed = await spawnAndFollow(spec, ctx, paths, ready.cwd, release);
+  } finally {
+    // The slot goes back at the CLI's first output, or here: it never spawned, or exited without a word.
+    release();
   }
-  // A CLI that never prints must not hold its start slot for ever.
-  const startGuard = setTimeout(started, START_SLOT_MAX_MS);
-  if (ctx.signal.aborted) {
-    started();
-    clearTimeout(startGuard);
-    return { verdict: undefined, report: NOTHING_REPORTED, exitCode: null, spawnedAt: new Date(), startupMs: 0 };
+  followed.reader.end();
+  await new Promise<void>((resolve) => followed.events.end(resolve));
+  if (ctx.agentUser) {
+    // The action (staging, redaction, the next attempt's move) and later steps work on what the agent wrote.
+    await reclaim(ctx.agentUser, folders).catch((err: Error) =>
+      fs.appendFileSync(path.join(paths.outputDir, 'stderr.log'), `${err.message}\n`),
+    );
   }
+  return judge(spec, paths, followed);
+}
+
+/**
+ * The agent's folders made ready for its CLI: its working folder, the needed agents' output in it, and, for an
+ * agent user, its folders handed over. The folder the CLI starts in, or how the attempt failed.
+ */
+async function prepare(
+  ctx: AgentContext,
+  paths: AgentPaths,
+  needed: readonly AgentResult[],
+  workspace: AgentWorkspace | undefined,
+  folders: string[],
+): Promise<{ cwd: string } | NotSpawned> {
   const cwd = workspace?.cwd ?? paths.workspace;
   if (!workspace) fs.mkdirSync(paths.workspace, { recursive: true });
   fs.mkdirSync(paths.configDir, { recursive: true });
   // Placed before the hand-over, so that the agent's user owns them like the rest of its folder.
   if (needed.length) placeInputs(cwd, needed);
-  const user = ctx.agentUser;
-  const folders = userFolders(paths, workspace);
-  if (user) {
-    const refused = await handOverFolders(user, paths, folders);
-    if (refused) {
-      started();
-      clearTimeout(startGuard);
-      return { ...refused, spawnedAt: new Date(), startupMs: 0 };
-    }
+  if (ctx.agentUser) {
+    const refused = await handOverFolders(ctx.agentUser, paths, folders);
+    if (refused) return refused;
   }
   workspace?.beforeStart();
+  return { cwd };
+}
+
+/**
+ * Spawns the CLI in `cwd` and follows it to its exit: stdout into events.jsonl and the event reader, `release`
+ * at its first output, and the timers that stop it (its timeout, lingering after its result, the cancel).
+ */
+async function spawnAndFollow(
+  spec: AgentSpec,
+  ctx: AgentContext,
+  paths: AgentPaths,
+  cwd: string,
+  release: Release,
+): Promise<Followed> {
+  const user = ctx.agentUser;
   const events = fs.createWriteStream(path.join(paths.outputDir, 'events.jsonl'));
   const reader = new EventReader(ctx.onPushback);
   let lingerTimer: NodeJS.Timeout | undefined;
@@ -112,7 +149,7 @@ export async function runAttempt(
     onStdout(chunk, resume) {
       if (startupMs === undefined) {
         startupMs = Date.now() - spawnedAt.getTime();
-        started();
+        release();
       }
       reader.push(chunk);
       // Some CLI versions print their result and then linger; the answer is in, so end them.
@@ -138,26 +175,21 @@ export async function runAttempt(
   if (ctx.signal.aborted) proc.stop();
 
   const { exitCode, signal } = await proc.exited;
-  started();
-  clearTimeout(startGuard);
   clearTimeout(timer);
   clearTimeout(lingerTimer);
   ctx.signal.removeEventListener('abort', onAbort);
-  reader.end();
-  await new Promise<void>((resolve) => events.end(resolve));
-  if (user) {
-    // The action (staging, redaction, the next attempt's move) and later steps work on what the agent wrote.
-    await reclaim(user, folders).catch((err: Error) =>
-      fs.appendFileSync(path.join(paths.outputDir, 'stderr.log'), `${err.message}\n`),
-    );
-  }
+  return { exitCode, signal, reader, events, timedOut, stoppedAfterResult, spawnedAt, startupMs };
+}
 
+/** How the attempt ended, with the result's files (result.json, result.md, structured.json) written. */
+function judge(spec: AgentSpec, paths: AgentPaths, followed: Followed): AttemptOutcome {
+  const { reader } = followed;
   const verdict = classify({
-    exitCode,
-    signal,
+    exitCode: followed.exitCode,
+    signal: followed.signal,
     result: reader.result,
-    timedOut,
-    stoppedAfterResult,
+    timedOut: followed.timedOut,
+    stoppedAfterResult: followed.stoppedAfterResult,
     timeoutMinutes: spec.timeoutMinutes,
     sawAssistant: reader.sawAssistant,
     stderrTail: readSlice(path.join(paths.outputDir, 'stderr.log'), 4096, 'end'),
@@ -181,6 +213,7 @@ export async function runAttempt(
     ...(structured !== undefined && { structured }),
     usage: reader.result ? tokenUsage(reader.result) : null,
   };
+  const { exitCode, spawnedAt, startupMs } = followed;
   return { verdict, report, exitCode, spawnedAt, startupMs: startupMs ?? Date.now() - spawnedAt.getTime() };
 }
 
@@ -194,11 +227,7 @@ function userFolders(paths: AgentPaths, workspace: AgentWorkspace | undefined): 
 }
 
 /** Gives the agent user its folders for one attempt; the outcome of a failed attempt when that fails. */
-async function handOverFolders(
-  user: AgentUser,
-  paths: AgentPaths,
-  folders: string[],
-): Promise<Pick<AttemptOutcome, 'verdict' | 'report' | 'exitCode'> | undefined> {
+async function handOverFolders(user: AgentUser, paths: AgentPaths, folders: string[]): Promise<NotSpawned | undefined> {
   try {
     fs.mkdirSync(paths.home, { recursive: true });
     fs.mkdirSync(paths.tmp, { recursive: true });

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Credentials } from '../types.js';
 import type { AgentUser } from '../util/agent-user.js';
-import type { Limiter } from '../util/limit.js';
 import type { Pushback } from './events.js';
+import type { StartGate } from './start-gate.js';
 
 /** What every agent of a run shares: the CLI, the run folder, the credentials, the cancel signal. */
 export interface AgentContext {
@@ -16,11 +16,8 @@ export interface AgentContext {
   signal: AbortSignal;
   /** Base of the exponential backoff between attempts. */
   backoffMs?: number;
-  /**
-   * Limits how many CLIs are starting (spawned, not yet printing) at once. Running agents are not limited
-   * by it: a CLI waiting on the model needs almost no CPU, but a starting one needs a whole core.
-   */
-  startGate?: Limiter;
+  /** Limits how many CLIs are starting at once (see `openStartGate`); undefined: no limit. */
+  startGate?: StartGate;
   /** Hears each 429 and 529 as the agent meets it, while it runs (the scheduler adapts to them). */
   onPushback?: (pushback: Pushback) => void;
   /** The user agents run as (`agent-user`); undefined: the action's own. */

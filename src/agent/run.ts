@@ -5,7 +5,7 @@ import type { AgentResult, AgentSpec } from '../types.js';
 import { runAttempt, type AttemptOutcome } from './attempt.js';
 import { finalVerdict } from './classify.js';
 import { agentPaths, type AgentContext, type AgentPaths, type AgentWorkspace } from './context.js';
-import { composePrompt } from './inputs.js';
+import { composePrompt } from './needs.js';
 import { addSpend, buildResult, NOTHING_SPENT, refused } from './result.js';
 
 /** The longest pause between attempts, whatever a retry-after asks for: the job's clock is running. */

@@ -10,7 +10,7 @@ export interface ConcurrencyChange {
   why: 'rate-limited' | 'quiet';
 }
 
-export interface AdaptiveOptions {
+interface AdaptiveOptions {
   /** The most agents at once (`max-parallel`): the limit starts here and never rises above it. */
   max: number;
   /** False: only count the rate-limit events; the limit stays at `max`. */

@@ -1,13 +1,13 @@
 import type { AgentContext } from '../agent/context.js';
+import { admitting } from '../agent/start-gate.js';
 import { formatDuration } from '../util/format.js';
-import type { Limiter } from '../util/limit.js';
 import type { AdaptiveConcurrency, ConcurrencyChange } from './adaptive.js';
 
-/** Adaptive concurrency wired to a run: the engine's limit, the agents' pushback, the rise timer. */
-export interface Throttle {
-  /** For the engine: how many agents may run now (raising the limit after a quiet period). */
+/** Adaptive concurrency wired to a run: the pool's limit, the agents' pushback, the rise timer. */
+interface AdaptiveLimit {
+  /** For the pool: how many agents may run now (raising the limit after a quiet period). */
   limit(): number;
-  /** Takes the engine's wake, which the rise timer calls. */
+  /** Takes the pool's wake, which the rise timer calls. */
   onWake(wake: () => void): void;
   /** One agent's context, and what to call when it has finished. */
   agent(ctx: AgentContext): { ctx: AgentContext; finished(): void };
@@ -15,18 +15,16 @@ export interface Throttle {
 }
 
 /**
- * Applies `concurrency` to a run. Agents wait at the start gate before their CLI spawns, so when the first
- * pushback comes most of a large matrix has been started by the engine but not yet spawned: the limit is
- * therefore also applied at the spawn. An agent's first spawn waits, holding no start slot, until fewer than
- * the limit are in flight; its later attempts go straight on, as it is in flight already. `unfinished()` is the
- * number of agents not yet finished; `log` gets a line for every change ("rate limited: 8 → 4 agents at once").
+ * Applies `concurrency` to a run: the pool's limit, and each agent's admission at the spawn (see `admitting`),
+ * open while fewer than the limit are in flight. `unfinished()` is the number of agents not yet finished; `log`
+ * gets a line for every change ("rate limited: 8 → 4 agents at once").
  */
-export function throttle(
+export function adaptiveLimit(
   concurrency: AdaptiveConcurrency,
   unfinished: () => number,
   signal: AbortSignal,
   log: (line: string) => void,
-): Throttle {
+): AdaptiveLimit {
   /** Agents whose CLI has spawned and that have not finished. */
   let inFlight = 0;
   let admissions: (() => void)[] = [];
@@ -67,23 +65,15 @@ export function throttle(
       let admitted = false;
       // Set at the spawn: pushback from an agent spawned after the limit last fell is news about that limit.
       let epoch = 0;
-      const gate: Limiter = ctx.startGate ?? ((task) => task());
-      const startGate: Limiter = async <T>(task: () => Promise<T>): Promise<T> => {
-        if (admitted) return gate(task);
-        for (;;) {
-          if (!open()) await new Promise<void>((resolve) => admissions.push(resolve));
-          let done: { value: T } | undefined;
-          await gate(async () => {
-            // Another agent may have taken the last place while this one waited for a start slot.
-            if (!open()) return;
-            admitted = true;
-            inFlight++;
-            epoch = concurrency.started();
-            done = { value: await task() };
-          });
-          if (done) return done.value;
-        }
-      };
+      const startGate = admitting(ctx.startGate, {
+        open,
+        changed: () => new Promise<void>((resolve) => admissions.push(resolve)),
+        admit() {
+          admitted = true;
+          inFlight++;
+          epoch = concurrency.started();
+        },
+      });
       return {
         ctx: {
           ...ctx,

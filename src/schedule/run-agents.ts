@@ -8,18 +8,18 @@ import { formatChanges, formatDuration, formatUsd } from '../util/format.js';
 import { logUntrusted } from '../util/log.js';
 import type { PreparedWorkspace, Workspaces } from '../workspace/workspaces.js';
 import type { AdaptiveConcurrency } from './adaptive.js';
-import { schedule, type JobOutcome, type ScheduleOptions } from './engine.js';
-import { throttle } from './throttle.js';
+import { runPool, type JobOutcome, type PoolOptions } from './pool.js';
+import { adaptiveLimit } from './adaptive-limit.js';
 
 /** A planner's result and the agents its file adds (see `RunAgentsOptions.plan`), read from `folder`. */
 type Expand = (spec: AgentSpec, ran: AgentResult, folder: string) => JobOutcome;
 
 /** How often the log says how far the run is. */
-export const PROGRESS_EVERY_MS = 30_000;
+const PROGRESS_EVERY_MS = 30_000;
 
 const stamp = () => new Date().toISOString();
 
-export interface RunAgentsOptions extends Pick<ScheduleOptions, 'limit' | 'stopReason' | 'onWake' | 'onEvent'> {
+export interface RunAgentsOptions extends Pick<PoolOptions, 'limit' | 'stopReason' | 'onWake' | 'onEvent'> {
   maxParallel: number;
   ctx: AgentContext;
   /** Called as each agent that ran ends (to start its upload at once). */
@@ -30,7 +30,7 @@ export interface RunAgentsOptions extends Pick<ScheduleOptions, 'limit' | 'stopR
    * the planner then fails with that reason.
    */
   plan?: (planner: AgentSpec, folder: string, taken: readonly string[]) => AgentSpec[];
-  /** Hears the agents' 429s and 529s, and sets how many may run at once (instead of `limit`; see throttle). */
+  /** Hears the agents' 429s and 529s, and sets how many may run at once (instead of `limit`; see adaptiveLimit). */
   concurrency?: AdaptiveConcurrency;
   /** Once the agents that finished reported this much cost (US dollars), no further agent starts. */
   budgetUsd?: number;
@@ -39,7 +39,7 @@ export interface RunAgentsOptions extends Pick<ScheduleOptions, 'limit' | 'stopR
 }
 
 /**
- * Runs every agent (see `schedule` for the order), logging each start and end and a progress line every 30 s.
+ * Runs every agent (see `runPool` for the order), logging each start and end and a progress line every 30 s.
  */
 export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsOptions): Promise<AgentResult[]> {
   const { ctx, concurrency } = options;
@@ -51,64 +51,40 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
     core.info(`${stamp()} progress: ${done} done, ${running} running, ${ids.length - done - running} waiting`);
   }, PROGRESS_EVERY_MS);
 
-  /** The planner's result, and the agents it adds, or the planner failed with the reason it adds none. */
-  const expand: Expand = (spec, ran, folder) => {
-    if (!spec.spawn || ran.status !== 'success' || !options.plan) return { result: ran };
-    let added: AgentSpec[];
-    try {
-      added = options.plan(spec, folder, ids);
-    } catch (err) {
-      return { result: failedAfter(ran, errorMessage(err)) };
-    }
-    ids.push(...added.map((s) => s.id));
-    core.info(`${stamp()} ⊕ ${spec.id} added ${added.length} agents: ${added.map((s) => s.id).join(', ')}`);
-    return { result: ran, added };
-  };
+  const expand = planExpander(options.plan, ids);
 
   // Adaptive concurrency: the limit falls as pushback comes in and rises on a timer after a quiet period.
-  const throttled =
+  const adaptive =
     concurrency &&
-    throttle(
+    adaptiveLimit(
       concurrency,
       () => ids.length - done,
       ctx.signal,
       (line) => core.info(`${stamp()} ${line}`),
     );
 
-  let budgetLogged = false;
-  const budgetReason = () => {
-    if (options.budgetUsd === undefined || spentUsd < options.budgetUsd) return undefined;
-    const reason = `the run's budget of ${formatUsd(options.budgetUsd)} was reached (${formatUsd(spentUsd)} spent)`;
-    if (!budgetLogged) core.info(`${stamp()} ${reason}: no further agent starts`);
-    budgetLogged = true;
-    return reason;
-  };
+  const budgetReason = budgetStop(options.budgetUsd, () => spentUsd);
 
   try {
-    return await schedule(specs, {
+    return await runPool(specs, {
       ...options,
-      limit: throttled ? () => throttled.limit() : options.limit,
+      limit: adaptive ? () => adaptive.limit() : options.limit,
       onWake(w) {
-        throttled?.onWake(w);
+        adaptive?.onWake(w);
         options.onWake?.(w);
       },
       stopReason: () => options.stopReason?.() ?? budgetReason(),
       signal: ctx.signal,
       async run(spec, needed) {
         running++;
-        const agent = throttled?.agent(ctx);
+        const agent = adaptive?.agent(ctx);
         const outcome = await runInWorkspace(spec, agent?.ctx ?? ctx, options.workspaces, needed, expand);
         agent?.finished();
         const { result } = outcome;
         running--;
         done++;
         spentUsd += result.costUsd ?? 0;
-        const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
-        const changed = result.changes ? `, changes ${formatChanges(result.changes)}` : '';
-        const line = `${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}${changed}`;
-        // The reason quotes the CLI or the model: the runner must not obey it.
-        if (result.error) logUntrusted(`${line}: ${result.error}`);
-        else core.info(line);
+        logFinished(spec, result);
         // An agent refused before its CLI started left nothing to upload.
         if (result.attempts > 0) options.onFinished?.(result);
         return outcome;
@@ -121,8 +97,46 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
     });
   } finally {
     clearInterval(progress);
-    throttled?.close();
+    adaptive?.close();
   }
+}
+
+/** The planner's result and the agents it adds (their ids added to `ids`), or the planner failed with the reason it adds none. */
+function planExpander(plan: RunAgentsOptions['plan'], ids: string[]): Expand {
+  return (spec, ran, folder) => {
+    if (!spec.spawn || ran.status !== 'success' || !plan) return { result: ran };
+    let added: AgentSpec[];
+    try {
+      added = plan(spec, folder, ids);
+    } catch (err) {
+      return { result: failedAfter(ran, errorMessage(err)) };
+    }
+    ids.push(...added.map((s) => s.id));
+    core.info(`${stamp()} ⊕ ${spec.id} added ${added.length} agents: ${added.map((s) => s.id).join(', ')}`);
+    return { result: ran, added };
+  };
+}
+
+/** Why no further agent starts once `spentUsd()` reached `budgetUsd`, logged the first time. */
+function budgetStop(budgetUsd: number | undefined, spentUsd: () => number): () => string | undefined {
+  let logged = false;
+  return () => {
+    if (budgetUsd === undefined || spentUsd() < budgetUsd) return undefined;
+    const reason = `the run's budget of ${formatUsd(budgetUsd)} was reached (${formatUsd(spentUsd())} spent)`;
+    if (!logged) core.info(`${stamp()} ${reason}: no further agent starts`);
+    logged = true;
+    return reason;
+  };
+}
+
+/** The line that says how an agent ended. */
+function logFinished(spec: AgentSpec, result: AgentResult): void {
+  const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
+  const changed = result.changes ? `, changes ${formatChanges(result.changes)}` : '';
+  const line = `${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}${changed}`;
+  // The reason quotes the CLI or the model: the runner must not obey it.
+  if (result.error) logUntrusted(`${line}: ${result.error}`);
+  else core.info(line);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AgentContext } from '../../../src/agent/context.js';
+import { openStartGate } from '../../../src/agent/start-gate.js';
 import { AdaptiveConcurrency } from '../../../src/schedule/adaptive.js';
-import { throttle } from '../../../src/schedule/throttle.js';
-import { limiter } from '../../../src/util/limit.js';
+import { adaptiveLimit } from '../../../src/schedule/adaptive-limit.js';
 
 // Fake timers: the rise after a quiet period is driven by the test's clock, never a real one.
 beforeEach(() => {
@@ -32,17 +32,24 @@ function setup(max: number, ctxOverrides: Partial<AgentContext> = {}, agents = 1
   const lines: string[] = [];
   let finished = 0;
   const ctx = baseCtx(ctxOverrides);
-  const t = throttle(
+  const t = adaptiveLimit(
     concurrency,
     () => agents - finished,
     ctx.signal,
     (line) => lines.push(line),
   );
-  /** An agent whose CLI spawns as soon as its start gate lets it; `spawned` says whether it did. */
+  /**
+   * An agent whose CLI spawns as soon as its start gate lets it, and prints at once; `spawned` says how often it
+   * did.
+   */
   const agent = () => {
     const a = t.agent(ctx);
     const state = { spawned: 0 };
-    const spawn = () => void a.ctx.startGate!(async () => void state.spawned++);
+    const spawn = () =>
+      void a.ctx.startGate!.take().then((release) => {
+        state.spawned++;
+        release();
+      });
     return {
       ...a,
       state,
@@ -56,7 +63,7 @@ function setup(max: number, ctxOverrides: Partial<AgentContext> = {}, agents = 1
   return { concurrency, t, lines, agent };
 }
 
-describe('throttle: the limit applied at the spawn', () => {
+describe('adaptiveLimit: the limit applied at the spawn', () => {
   it('lets agents spawn up to the limit, and holds the rest until enough have finished', async () => {
     const { t, lines, agent } = setup(4);
     const first = [agent(), agent(), agent(), agent()];
@@ -99,7 +106,7 @@ describe('throttle: the limit applied at the spawn', () => {
   });
 
   it('holds no start slot while it waits, so an agent in flight can still start its retry', async () => {
-    const { t, agent } = setup(1, { startGate: limiter(1) });
+    const { t, agent } = setup(1, { startGate: openStartGate(1) });
     const inFlight = agent();
     inFlight.spawn();
     await settle();
@@ -143,7 +150,7 @@ describe('throttle: the limit applied at the spawn', () => {
   });
 });
 
-describe('throttle: rising after a quiet period', () => {
+describe('adaptiveLimit: rising after a quiet period', () => {
   it('wakes the engine when the quiet period is over, then raises the limit and lets a waiting agent spawn', async () => {
     const { t, lines, agent } = setup(4);
     const wake = vi.fn();

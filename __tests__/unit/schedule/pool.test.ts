@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { schedule, type JobOutcome, type NotRun, type ScheduleOptions } from '../../../src/schedule/engine.js';
+import { runPool, type JobOutcome, type NotRun, type PoolOptions } from '../../../src/schedule/pool.js';
 import type { AgentResult, AgentSpec, AgentStatus } from '../../../src/types.js';
 
 /** Lets every pending promise callback run: no timers involved. */
@@ -41,14 +41,14 @@ function result(id: string, status: AgentStatus, error: string | null = null): A
   };
 }
 
-/** A schedule whose agents end only when the test says so, and how they end. */
-function harness(specs: AgentSpec[], options: Partial<ScheduleOptions> = {}) {
+/** A pool whose agents end only when the test says so, and how they end. */
+function harness(specs: AgentSpec[], options: Partial<PoolOptions> = {}) {
   const controller = new AbortController();
   const open = new Map<string, (outcome: JobOutcome) => void>();
   const started: string[] = [];
   let inFlight = 0;
   let peak = 0;
-  const done = schedule(specs, {
+  const done = runPool(specs, {
     maxParallel: 10,
     signal: controller.signal,
     run: (s) =>
@@ -86,7 +86,7 @@ function harness(specs: AgentSpec[], options: Partial<ScheduleOptions> = {}) {
 
 const ids = (results: AgentResult[]) => results.map((r) => [r.id, r.status, r.error]);
 
-describe('schedule: a plain matrix', () => {
+describe('runPool: a plain matrix', () => {
   it('runs at most maxParallel at once, the next in matrix order as a slot frees', async () => {
     const h = harness(
       ['a', 'b', 'c', 'd'].map((id) => spec(id)),
@@ -134,7 +134,7 @@ describe('schedule: a plain matrix', () => {
   });
 });
 
-describe('schedule: needs', () => {
+describe('runPool: needs', () => {
   it('starts an agent once everything it needs has succeeded, not before', async () => {
     const h = harness([spec('c', { needs: ['a', 'b'] }), spec('a'), spec('b')]);
     await settle();
@@ -213,7 +213,7 @@ describe('schedule: needs', () => {
   });
 });
 
-describe('schedule: limits and stops', () => {
+describe('runPool: limits and stops', () => {
   it('keeps in flight no more than limit() says, and starts more when it rises and wakes the schedule', async () => {
     let limit = 1;
     let wake: () => void = () => undefined;
@@ -285,11 +285,11 @@ describe('schedule: limits and stops', () => {
   });
 });
 
-describe('schedule: what an agent is handed', () => {
+describe('runPool: what an agent is handed', () => {
   it("hands run the results it waited for: each need in order, a planner's added agents after it", async () => {
     const seen = new Map<string, string[]>();
     const added: Record<string, AgentSpec[]> = { plan: [spec('plan.w1'), spec('plan.w2')] };
-    await schedule([spec('plan'), spec('solo'), spec('synth', { needs: ['solo', 'plan'], runIf: 'always' })], {
+    await runPool([spec('plan'), spec('solo'), spec('synth', { needs: ['solo', 'plan'], runIf: 'always' })], {
       maxParallel: 10,
       signal: new AbortController().signal,
       run: async (s, needed) => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { composePrompt, PLACEHOLDER_CAP_BYTES, placeInputs } from '../../../src/agent/inputs.js';
+import { composePrompt, PLACEHOLDER_CAP_BYTES, placeInputs } from '../../../src/agent/needs.js';
 import type { AgentResult, AgentSpec, AgentStatus } from '../../../src/types.js';
 
 let root: string;
