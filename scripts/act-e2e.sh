@@ -52,8 +52,7 @@ work=$(mktemp -d)
 model_pid=
 example_model_pid=
 cleanup() {
-  [ -n "$model_pid" ] && kill "$model_pid" 2>/dev/null || true
-  [ -n "$example_model_pid" ] && kill "$example_model_pid" 2>/dev/null || true
+  for pid in $model_pid $example_model_pid; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
