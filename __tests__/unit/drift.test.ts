@@ -221,3 +221,26 @@ describe('aggregate/action.yml, the code and docs/sharding.md', () => {
     expect(outputs.sort()).toEqual(Object.keys(aggregate.outputs).sort());
   });
 });
+
+describe('the measured figures the docs quote', () => {
+  const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
+
+  it('are the benchmark’s, with no placeholder left where a result belongs', () => {
+    // bench/capacity-results.md's table row: | N | 429s adaptive | 429s fixed | fewer | wall adaptive | wall fixed | …
+    const row = /^\| \d+ \| (\d+) \| (\d+) \| (\d+)% \| ([\d.]+) s \| ([\d.]+) s \|/m.exec(
+      read('bench/capacity-results.md'),
+    );
+    expect(row).not.toBeNull();
+    const [, adaptive, fixed, fewer, wallAdaptive, wallFixed] = row!;
+    for (const doc of ['docs/rate-limits-and-budgets.md', 'docs/benchmark.md']) {
+      const text = read(doc).replace(/\s+/g, ' ');
+      for (const figure of [adaptive, fixed, `${fewer}%`, `${wallAdaptive} s`, `${wallFixed} s`]) {
+        expect(text, `${doc} quotes ${figure}`).toContain(figure);
+      }
+    }
+    expect(read('README.md')).toContain(`${fewer}% fewer 429s`);
+    for (const doc of ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`)]) {
+      expect(read(doc), doc).not.toMatch(/results go here/i);
+    }
+  });
+});
