@@ -45,7 +45,10 @@ const filesUnder = (dir: string): string[] =>
         .sort()
     : [];
 
-describe('agents in worktrees of a repository', () => {
+// The engines that give each agent a tree of its own on a git checkout: every test of this block holds for each.
+const OWN_TREE_ENGINES = ['worktree', 'copy'] as const;
+
+describe.each(OWN_TREE_ENGINES)('agents, each in its own %s of a repository', (engine) => {
   let repo: string;
   let commit: string;
   let before: ReturnType<typeof checkoutState>;
@@ -84,7 +87,7 @@ describe('agents in worktrees of a repository', () => {
           'Commit on a branch, then run out of turns\n@bash echo wip >> README.md && git checkout -q -b agent-branch && git -c user.name=a -c user.email=a@a commit -qam wip',
           { allowedTools: ['Bash'], maxTurns: 1 },
         ),
-      ],
+      ].map((s) => ({ ...s, workspace: engine })),
       repo,
     );
   });
