@@ -79,8 +79,11 @@ export interface AgentChanges {
   /** Lines added and removed (binary files count none). */
   insertions: number;
   deletions: number;
-  /** Absolute path of `changes.patch`, which `git apply` applies to the tree the agent started from. */
-  patch: string;
+  /**
+   * Absolute path of `changes.patch`, which `git apply` applies to the tree the agent started from; absent when the
+   * agent changed nothing (no patch is written then: `git apply` refuses an empty one).
+   */
+  patch?: string;
 }
 
 /**
@@ -106,7 +109,7 @@ export interface AgentWorkspace {
    */
   renew(attemptDir: string): Promise<boolean>;
   /**
-   * Writes `changes.patch` and the files the agent added or changed (under
+   * Writes `changes.patch` (when the agent changed something) and the files the agent added or changed (under
    * `workspace/`) into `dir`; undefined for a mode that makes no patch (`shared`).
    */
   collect(dir: string): Promise<AgentChanges | undefined>;

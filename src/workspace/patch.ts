@@ -29,7 +29,8 @@ export interface PatchSource {
 /**
  * What the agent changed: everything added, changed or deleted against the base (ignored files left out), as a
  * binary patch that `git apply` applies to the base, with its line counts; and the added and changed files
- * themselves, under `dir/workspace/`. Made with a private index and object store.
+ * themselves, under `dir/workspace/`. Made with a private index and object store. When nothing changed, no patch
+ * is written (`git apply` refuses an empty one) and the changes have no `patch`.
  */
 export async function collectChanges(source: PatchSource, dir: string): Promise<AgentChanges> {
   const { tree, scratch, base } = source;
@@ -44,6 +45,8 @@ export async function collectChanges(source: PatchSource, dir: string): Promise<
   const counts = sumNumstat(await git([...diff, '--numstat', '-z', base, '--'], { cwd: tree, env }));
   const changed = parseNameStatus(await git([...diff, '--name-status', '-z', base, '--'], { cwd: tree, env }));
   const patch = path.join(dir, PATCH_FILE);
+  fs.rmSync(patch, { force: true });
+  if (changed.length === 0) return counts;
   const patchArgs = [...diff, '--binary', '--full-index', '--src-prefix=a/', '--dst-prefix=b/', base, '--'];
   await git(patchArgs, { cwd: tree, env, stdoutFile: patch });
   for (const file of keptPaths(changed)) {
