@@ -25,7 +25,7 @@ export interface TreeMaker {
   release?(folder: OwnFolder): void;
 }
 
-export interface OwnFolders {
+interface OwnFolders {
   prepare(spec: AgentSpec): Promise<AgentWorkspace>;
   /** Removes every folder still there. Never throws. */
   removeAll(): Promise<void>;

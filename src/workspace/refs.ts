@@ -6,7 +6,7 @@ import { git } from './git.js';
 // checkout. The run takes the refs down before the first agent and puts them back after the last.
 
 /** Each ref's name and the object it names. Symbolic refs are left out: restoring one would move its target. */
-export type RefSnapshot = ReadonlyMap<string, string>;
+type RefSnapshot = ReadonlyMap<string, string>;
 
 const FORMAT = '%(objectname) %(refname) %(symref)';
 
@@ -47,7 +47,7 @@ async function restoreRefs(top: string, before: RefSnapshot): Promise<string[]> 
 }
 
 /** The checkout's refs, taken down once; `putBack` puts them back as they were then. */
-export interface RefGuard {
+interface RefGuard {
   /** Settles once the refs are taken down (or could not be): nothing that could change them may start before. */
   taken: Promise<void>;
   /** Puts back every ref changed since, with a warning naming them. Never throws. */

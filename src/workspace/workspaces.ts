@@ -35,7 +35,7 @@ export interface Workspaces {
   ready: Promise<void>;
 }
 
-export interface OpenOptions {
+interface OpenOptions {
   /** The run's folder; worktrees and copies go in its `.workspaces/` (an agent id cannot start with '.'). */
   runDir: string;
   signal: AbortSignal;
