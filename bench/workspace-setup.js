@@ -93,7 +93,7 @@ export async function measureSetup(repo, scratch, count = 5) {
     const plan = await planWorkspaces({ workingDirectory: repo, ref: '', specs: modeSpecs });
     /** @type {ReturnType<typeof openWorkspaces>} */
     let ws;
-    /** @type {Map<string, import('../src/workspace/workspaces.js').PreparedWorkspace>} */
+    /** @type {Map<string, import('../src/types.js').AgentWorkspace>} */
     const prepared = new Map();
     results.push(
       await measure(

@@ -79,8 +79,42 @@ export interface AgentChanges {
   /** Lines added and removed (binary files count none). */
   insertions: number;
   deletions: number;
-  /** Absolute path of `changes.patch`, which `git apply` applies to the tree the agent started from. */
-  patch: string;
+  /**
+   * Absolute path of `changes.patch`, which `git apply` applies to the tree the agent started from; absent when the
+   * agent changed nothing (no patch is written then: `git apply` refuses an empty one).
+   */
+  patch?: string;
+}
+
+/**
+ * Where an agent works when that is not its own empty `workspace/` folder (a worktree, a copy, the checkout
+ * itself): made by the workspace stage, run in by the agent stage, and handed from one to the other by the schedule.
+ */
+export interface AgentWorkspace {
+  mode: WorkspaceMode;
+  /** The CLI's working directory. */
+  cwd: string;
+  /**
+   * The folder made for the agent (its worktree or copy), which an agent running as its own user is handed;
+   * undefined for the checkout itself (`shared`), which stays the runner's.
+   */
+  own?: string;
+  /** How long making it took, waiting for a turn left out. */
+  setupMs: number;
+  /** Called just before each attempt's CLI starts: the last moment nothing has touched the folder yet. */
+  beforeStart(): void;
+  /**
+   * Between attempts: keeps what the attempt changed in `attemptDir` and makes the folder fresh for the next
+   * one. False when it could not, and the agent is not started again.
+   */
+  renew(attemptDir: string): Promise<boolean>;
+  /**
+   * Writes `changes.patch` (when the agent changed something) and the files the agent added or changed (under
+   * `workspace/`) into `dir`; undefined for a mode that makes no patch (`shared`).
+   */
+  collect(dir: string): Promise<AgentChanges | undefined>;
+  /** Removes the folder (and the worktree's record in the checkout). Never throws; runs once. */
+  cleanup(): Promise<void>;
 }
 
 /** What the action reports for one agent (the `results` output, one entry each). */

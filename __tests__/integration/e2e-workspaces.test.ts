@@ -39,7 +39,10 @@ function startOn(repo: string, inputs: Record<string, string>, onLine?: (line: s
   });
 }
 
-describe("the README's pull-request example, on a checkout", () => {
+// The engines that give each agent a tree of its own on a git checkout: the example holds for each.
+const OWN_TREE_ENGINES = ['worktree', 'copy'] as const;
+
+describe.each(OWN_TREE_ENGINES)("the README's pull-request example, on a checkout, in a %s each", (engine) => {
   let repo: string;
   let before: ReturnType<typeof checkoutState>;
   let run: Awaited<ReturnType<typeof startOn>['done']>;
@@ -62,18 +65,19 @@ describe("the README's pull-request example, on a checkout", () => {
       '  allowed-tools: Read',
       '- Summarize the last 20 commits in three bullet points',
     ].join('\n');
-    run = await startOn(repo, { prompts, upload: 'per-agent', 'artifact-prefix': 'pr' }).done;
+    const prefix = `pr-${engine}`;
+    run = await startOn(repo, { prompts, workspace: engine, upload: 'per-agent', 'artifact-prefix': prefix }).done;
     results = JSON.parse(run.outputs.results ?? '[]');
   });
 
-  it('runs every agent in a worktree of the checkout, where it reads the repository', () => {
+  it(`runs every agent in a ${engine} of the checkout, where it reads the repository`, () => {
     expect(run.code).toBe(0);
     expect(results.map((r) => [r.id, r.status])).toEqual([
       ['security', 'success'],
       ['docs', 'success'],
       ['agent-3', 'success'],
     ]);
-    expect(run.stdout).toMatch(/▶ security started in its worktree/);
+    expect(run.stdout).toContain(`▶ security started in its ${engine}`);
     // The security agent's grep found the query in the worktree's src/; the docs agent read src/util.js.
     const events = fs.readFileSync(path.join(results[0]!.outputDir, 'events.jsonl'), 'utf8');
     expect(events).toContain('src/db.js:1:export const find');
@@ -89,12 +93,15 @@ describe("the README's pull-request example, on a checkout", () => {
   });
 
   it("uploads the patch and the agent's new file, never the untouched checkout", async () => {
-    const zip = readZip(await service.download('pr-security'));
+    const zip = readZip(await service.download(`pr-${engine}-security`));
     expect(zip.get('workspace/findings.md')?.toString()).toBe('src/db.js builds SQL from input\n');
     expect(zip.get('changes.patch')?.toString()).toContain('+++ b/findings.md');
     expect([...zip.keys()].filter((k) => k.startsWith('workspace/'))).toEqual(['workspace/findings.md']);
-    const docs = readZip(await service.download('pr-docs'));
+    const docs = readZip(await service.download(`pr-${engine}-docs`));
     expect([...docs.keys()].some((k) => k.startsWith('workspace/'))).toBe(false);
+    // It changed nothing: no patch, which `git apply` would refuse as empty.
+    expect(docs.has('changes.patch')).toBe(false);
+    expect(results[1]!.changes).toEqual({ files: 0, insertions: 0, deletions: 0 });
   });
 
   it('leaves the checkout as it was', () => {

@@ -45,7 +45,10 @@ const filesUnder = (dir: string): string[] =>
         .sort()
     : [];
 
-describe('agents in worktrees of a repository', () => {
+// The engines that give each agent a tree of its own on a git checkout: every test of this block holds for each.
+const OWN_TREE_ENGINES = ['worktree', 'copy'] as const;
+
+describe.each(OWN_TREE_ENGINES)('agents, each in its own %s of a repository', (engine) => {
   let repo: string;
   let commit: string;
   let before: ReturnType<typeof checkoutState>;
@@ -84,7 +87,7 @@ describe('agents in worktrees of a repository', () => {
           'Commit on a branch, then run out of turns\n@bash echo wip >> README.md && git checkout -q -b agent-branch && git -c user.name=a -c user.email=a@a commit -qam wip',
           { allowedTools: ['Bash'], maxTurns: 1 },
         ),
-      ],
+      ].map((s) => ({ ...s, workspace: engine })),
       repo,
     );
   });
@@ -104,6 +107,13 @@ describe('agents in worktrees of a repository', () => {
     expect(seen.model).toBe('stand-in-from-project-settings');
   });
 
+  it('writes no patch for an agent that changed nothing, since git apply refuses an empty one', () => {
+    const reader = outcome.byId.reader!;
+    expect(reader.changes).toEqual({ files: 0, insertions: 0, deletions: 0 });
+    expect(fs.existsSync(path.join(reader.outputDir, 'changes.patch'))).toBe(false);
+    expect(filesUnder(path.join(reader.outputDir, 'workspace'))).toEqual([]);
+  });
+
   it('collects an edit, a deletion and additions as a patch that applies to the commit', () => {
     const editor = outcome.byId.editor!;
     expect(editor.status).toBe('success');
@@ -113,15 +123,15 @@ describe('agents in worktrees of a repository', () => {
       deletions: 1,
       patch: path.join(editor.outputDir, 'changes.patch'),
     });
-    const patch = fs.readFileSync(editor.changes!.patch, 'utf8');
+    const patch = fs.readFileSync(editor.changes!.patch!, 'utf8');
     expect(patch).toContain('GIT binary patch');
     expect(patch).not.toContain('build/out.txt');
     // The checkout is still at the commit the agent started from, untouched: the patch applies to it.
     expect(git(repo, 'rev-parse', 'HEAD').trim()).toBe(commit);
-    git(repo, 'apply', '--check', editor.changes!.patch);
+    git(repo, 'apply', '--check', editor.changes!.patch!);
     const applied = fs.realpathSync(tempDir('applied-'));
     git(applied, 'clone', '-q', repo, '.');
-    git(applied, 'apply', editor.changes!.patch);
+    git(applied, 'apply', editor.changes!.patch!);
     expect(fs.readFileSync(path.join(applied, 'src/new/blob.bin'))).toEqual(
       Buffer.from('\x00\x01\x02binary', 'latin1'),
     );
@@ -151,7 +161,7 @@ describe('agents in worktrees of a repository', () => {
       expect(r.status).toBe('success');
       expect(r.answer).toContain(`from-${me}`);
       expect(r.answer).not.toContain(`from-${other}`);
-      const patch = fs.readFileSync(r.changes!.patch, 'utf8');
+      const patch = fs.readFileSync(r.changes!.patch!, 'utf8');
       expect(patch).toContain(`+from-${me}`);
       expect(patch).not.toContain(`from-${other}`);
     }
@@ -193,7 +203,7 @@ describe('what actions/checkout leaves', () => {
     );
     expect(byId.shallow).toMatchObject({ status: 'success', changes: { files: 1, insertions: 1 } });
     expect(byId.shallow!.answer).toMatch(/a\.txt\s+b\.txt\s+c\.txt/);
-    git(clone, 'apply', '--check', byId.shallow!.changes!.patch);
+    git(clone, 'apply', '--check', byId.shallow!.changes!.patch!);
     expect(checkoutState(clone)).toEqual(before);
 
     // `ref` picks the commit the worktrees start from.
@@ -223,7 +233,7 @@ describe('a copy, the checkout itself, and a working directory below the top', (
     expect(copier.status).toBe('success');
     expect(copier.answer).toContain('dep\nuntracked');
     // The checkout's own uncommitted line is in the copy, so the patch holds only the agent's.
-    const patch = fs.readFileSync(copier.changes!.patch, 'utf8');
+    const patch = fs.readFileSync(copier.changes!.patch!, 'utf8');
     expect(patch).toContain('+more');
     expect(patch).not.toContain('+local');
     expect(copier.changes).toMatchObject({ files: 1, insertions: 1, deletions: 0 });
@@ -249,7 +259,7 @@ describe('a copy, the checkout itself, and a working directory below the top', (
     );
     expect(byId.sub!.answer).toContain(path.join(runDir, '.workspaces', 'sub', 'packages', 'web'));
     // The patch is made from the top of the repository, as `git apply` in the checkout expects it.
-    expect(fs.readFileSync(byId.sub!.changes!.patch, 'utf8')).toContain('+++ b/packages/web/index.js');
+    expect(fs.readFileSync(byId.sub!.changes!.patch!, 'utf8')).toContain('+++ b/packages/web/index.js');
   });
 
   it('fails only the agent whose worktree cannot be made, with the reason', async () => {
@@ -279,7 +289,8 @@ describe('a copy, the checkout itself, and a working directory below the top', (
     );
     const flaky = byId.flaky!;
     expect(flaky).toMatchObject({ status: 'success', attempts: 2, changes: { files: 1, insertions: 1 } });
-    expect(fs.readFileSync(path.join(flaky.outputDir, 'attempt-1', 'changes.patch'), 'utf8')).toBe('');
+    // The first attempt changed nothing: it has no patch (an empty one would make `git apply` fail).
+    expect(fs.existsSync(path.join(flaky.outputDir, 'attempt-1', 'changes.patch'))).toBe(false);
   });
 });
 

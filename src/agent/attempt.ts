@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { AgentResult, AgentSpec, TokenUsage } from '../types.js';
+import type { AgentResult, AgentSpec, AgentWorkspace, TokenUsage } from '../types.js';
 import { agentHomeFiles, handOver, reclaim, type AgentUser } from '../util/agent-user.js';
 import { readSlice } from '../util/files.js';
 import { classify, type Verdict } from './classify.js';
 import { claudeArgs } from './cli-args.js';
-import type { AgentContext, AgentPaths, AgentWorkspace } from './context.js';
+import type { AgentContext, AgentPaths } from './context.js';
 import { agentEnv, agentUserEnv } from './env.js';
 import { EventReader, tokenUsage } from './events.js';
 import { placeInputs } from './needs.js';

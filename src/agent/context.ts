@@ -24,27 +24,6 @@ export interface AgentContext {
   agentUser?: AgentUser;
 }
 
-/**
- * Where an agent works when that is not its own empty `workspace/` folder (a worktree, a copy, the checkout
- * itself): handed in by the schedule stage, which prepares it.
- */
-export interface AgentWorkspace {
-  /** The CLI's working directory. */
-  cwd: string;
-  /**
-   * The folder made for the agent (its worktree or copy), which an agent running as its own user is handed;
-   * undefined for the checkout itself (`shared`), which stays the runner's.
-   */
-  own?: string;
-  /** Called just before each attempt's CLI starts: the last moment nothing has touched the folder yet. */
-  beforeStart(): void;
-  /**
-   * Between attempts: keeps what the attempt changed in `attemptDir` and makes the folder fresh for the next
-   * one. False when it could not, and the agent is not started again.
-   */
-  renew(attemptDir: string): Promise<boolean>;
-}
-
 export interface AgentPaths {
   outputDir: string;
   workspace: string;

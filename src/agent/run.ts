@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AgentResult, AgentSpec } from '../types.js';
+import type { AgentResult, AgentSpec, AgentWorkspace } from '../types.js';
 import { runAttempt, type AttemptOutcome } from './attempt.js';
 import { finalVerdict } from './classify.js';
-import { agentPaths, type AgentContext, type AgentPaths, type AgentWorkspace } from './context.js';
+import { agentPaths, type AgentContext, type AgentPaths } from './context.js';
 import { composePrompt } from './needs.js';
 import { addSpend, buildResult, NOTHING_SPENT, refused } from './result.js';
 

@@ -10,7 +10,11 @@ export async function showAgentLog(r: AgentResult, secrets: string[]): Promise<v
   await core.group(`${r.id}: ${r.status}`, async () => {
     const lines: string[] = [];
     if (r.error) lines.push(`error: ${r.error}`);
-    const files = r.changes ? 'changes.patch, workspace/ with the files it added or changed' : 'workspace/';
+    const files = r.changes?.patch
+      ? 'changes.patch, workspace/ with the files it added or changed'
+      : r.changes
+        ? 'no changes, so no changes.patch'
+        : 'workspace/';
     lines.push(`folder: ${r.outputDir} (events.jsonl, stderr.log, result.md, ${files})`);
     const answer = readSlice(path.join(r.outputDir, 'result.md'), 64 * 1024, 'start');
     if (answer) lines.push(answer);

@@ -1,4 +1,5 @@
 import type { AgentResult } from '../types.js';
+import { formatChanges } from '../util/format.js';
 import { agentBlock, fenceFor } from './markdown.js';
 
 // What some results carry besides the answer: the patch stats of an agent that worked on the repository
@@ -20,12 +21,6 @@ export function changesOf(r: AgentResult): ChangeStats | undefined {
   const c = (r as { changes?: Partial<ChangeStats> | null }).changes;
   if (!c || ![c.files, c.insertions, c.deletions].every((n) => typeof n === 'number')) return undefined;
   return c as ChangeStats;
-}
-
-/** `+12 −3 in 2 files`, or a dash when the agent changed nothing it reports. */
-export function formatChanges(c: ChangeStats | undefined): string {
-  if (!c) return '–';
-  return `+${c.insertions} −${c.deletions} in ${c.files} file${c.files === 1 ? '' : 's'}`;
 }
 
 export function structuredOf(r: AgentResult): unknown {

@@ -1,6 +1,6 @@
 import type { AgentResult } from '../types.js';
-import { formatCost, formatDuration } from '../util/format.js';
-import { changesOf, formatChanges } from './extras.js';
+import { formatChanges, formatCost, formatDuration } from '../util/format.js';
+import { changesOf } from './extras.js';
 import { link } from './markdown.js';
 import { statusCell } from './status.js';
 

@@ -2,11 +2,11 @@ import * as core from '@actions/core';
 import { agentPaths, type AgentContext } from '../agent/context.js';
 import { failedAfter, notStarted, refused } from '../agent/result.js';
 import { runAgent } from '../agent/run.js';
-import type { AgentResult, AgentSpec } from '../types.js';
+import type { AgentResult, AgentSpec, AgentWorkspace } from '../types.js';
 import { errorMessage } from '../util/errors.js';
 import { formatChanges, formatDuration, formatUsd } from '../util/format.js';
 import { logUntrusted } from '../util/log.js';
-import type { PreparedWorkspace, Workspaces } from '../workspace/workspaces.js';
+import type { Workspaces } from '../workspace/workspaces.js';
 import type { AdaptiveConcurrency } from './adaptive.js';
 import { runPool, type JobOutcome, type PoolOptions } from './pool.js';
 import { adaptiveLimit } from './adaptive-limit.js';
@@ -151,7 +151,7 @@ async function runInWorkspace(
   expand: Expand,
 ): Promise<JobOutcome> {
   const { outputDir, workspace: ownFolder } = agentPaths(ctx.runDir, spec.id);
-  let prepared: PreparedWorkspace | undefined;
+  let prepared: AgentWorkspace | undefined;
   try {
     prepared = await workspaces?.prepare(spec);
   } catch (err) {
@@ -175,7 +175,7 @@ async function runInWorkspace(
 }
 
 /** The result with what the agent changed in its worktree or copy; a failure when that could not be collected. */
-async function withChanges(result: AgentResult, prepared: PreparedWorkspace, outputDir: string): Promise<AgentResult> {
+async function withChanges(result: AgentResult, prepared: AgentWorkspace, outputDir: string): Promise<AgentResult> {
   try {
     const changes = await prepared.collect(outputDir);
     return changes ? { ...result, changes } : result;

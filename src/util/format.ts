@@ -28,7 +28,7 @@ export function formatTokens(n: number): string {
   return `${(n / 1e6).toFixed(2)}M`;
 }
 
-/** What an agent changed in its worktree or copy: `+12 −3 in 2 files`, `none`, or a dash without a patch. */
+/** What an agent changed in its worktree or copy: `+12 −3 in 2 files`, `none` (and no patch), or a dash (no worktree or copy). */
 export function formatChanges(changes: AgentChanges | undefined): string {
   if (!changes) return '–';
   if (changes.files === 0) return 'none';

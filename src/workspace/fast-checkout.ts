@@ -11,7 +11,7 @@ import { gitPipe } from './git.js';
  * checkout's packs. A copy of just that commit's objects, stored without compression or deltas, is made once per
  * run; worktrees made with it as their primary object store read the files almost as fast as `cp` copies them.
  */
-export interface FastCheckout {
+interface FastCheckout {
   /** The object folder to check out from, once it is made (undefined before, or when it could not be). */
   ready(): string | undefined;
   /** Settles when making it has ended, either way. */

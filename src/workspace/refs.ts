@@ -1,10 +1,12 @@
+import * as core from '@actions/core';
+import { errorMessage } from '../util/errors.js';
 import { git } from './git.js';
 
 // Worktrees share the checkout's refs: a branch an agent creates or moves in its worktree is a branch of the
 // checkout. The run takes the refs down before the first agent and puts them back after the last.
 
 /** Each ref's name and the object it names. Symbolic refs are left out: restoring one would move its target. */
-export type RefSnapshot = ReadonlyMap<string, string>;
+type RefSnapshot = ReadonlyMap<string, string>;
 
 const FORMAT = '%(objectname) %(refname) %(symref)';
 
@@ -30,16 +32,45 @@ export function restoreCommands(before: RefSnapshot, after: RefSnapshot): string
   return commands;
 }
 
-export async function snapshotRefs(top: string): Promise<RefSnapshot> {
+async function snapshotRefs(top: string): Promise<RefSnapshot> {
   return parseRefs(await git(['for-each-ref', `--format=${FORMAT}`], { cwd: top }));
 }
 
 /** Puts the refs back as they were in `before`, in one transaction; returns the commands it ran. */
-export async function restoreRefs(top: string, before: RefSnapshot): Promise<string[]> {
+async function restoreRefs(top: string, before: RefSnapshot): Promise<string[]> {
   const commands = restoreCommands(before, await snapshotRefs(top));
   if (commands.length) {
     // All the commands of one `--stdin` are one transaction: every ref is put back, or none.
     await git(['update-ref', '--no-deref', '--stdin'], { cwd: top, input: `${commands.join('\n')}\n` });
   }
   return commands;
+}
+
+/** The checkout's refs, taken down once; `putBack` puts them back as they were then. */
+interface RefGuard {
+  /** Settles once the refs are taken down (or could not be): nothing that could change them may start before. */
+  taken: Promise<void>;
+  /** Puts back every ref changed since, with a warning naming them. Never throws. */
+  putBack(): Promise<void>;
+}
+
+/** Takes the refs of the checkout at `top` down now; a failure is a warning, and the refs then go unguarded. */
+export function guardRefs(top: string): RefGuard {
+  const before = snapshotRefs(top).catch((err: unknown) => {
+    core.warning(`Could not list the checkout's refs, so they are not guarded: ${errorMessage(err)}`);
+    return undefined;
+  });
+  async function putBack(): Promise<void> {
+    const snapshot = await before;
+    if (!snapshot) return;
+    try {
+      const commands = await restoreRefs(top, snapshot);
+      if (commands.length) {
+        core.warning(`Agents changed refs of the checkout; put back as they were: ${commands.join(', ')}`);
+      }
+    } catch (err) {
+      core.warning(`Could not put the checkout's refs back: ${errorMessage(err)}`);
+    }
+  }
+  return { taken: before.then(() => undefined), putBack };
 }

@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { INPUTS_DIR, type AgentChanges } from '../types.js';
+import { keptPaths, parseNameStatus, sumNumstat } from './changes.js';
+import { git } from './git.js';
+
+/** The patch of an agent's changes, in its folder (and in each `attempt-N/` folder). */
+const PATCH_FILE = 'changes.patch';
+
+/**
+ * A tree an agent works in, and what its patch is made against. Every engine whose agents change a tree of their
+ * own fills this in as it makes the tree; the patch is then made the same way for all of them.
+ */
+export interface PatchSource {
+  /** The agent's tree (the top of the repository in it). */
+  tree: string;
+  /** The private index and object store for making the patch, so the checkout's own are never written. */
+  scratch: string;
+  /** What the patch is made against: a commit, or a tree object written when the tree was made. */
+  base: string;
+  /** The index `git add -A` starts from (its file stats save hashing every unchanged file again). */
+  startIndex: string;
+  /** Object stores the private one falls back on. */
+  objects: string[];
+  /** Extra git environment for commands on the tree (one without its own `.git`). */
+  gitDir?: Record<string, string>;
+}
+
+/**
+ * What the agent changed: everything added, changed or deleted against the base (ignored files left out), as a
+ * binary patch that `git apply` applies to the base, with its line counts; and the added and changed files
+ * themselves, under `dir/workspace/`. Made with a private index and object store. When nothing changed, no patch
+ * is written (`git apply` refuses an empty one) and the changes have no `patch`.
+ */
+export async function collectChanges(source: PatchSource, dir: string): Promise<AgentChanges> {
+  const { tree, scratch, base } = source;
+  fs.mkdirSync(scratch, { recursive: true });
+  const index = path.join(scratch, 'collect.index');
+  fs.rmSync(index, { force: true });
+  if (fs.existsSync(source.startIndex)) fs.copyFileSync(source.startIndex, index);
+  const env = privateGit(source, index);
+  // What the action put there for the agent (the output of the agents it needed) is no change of the agent's.
+  await git(['add', '-A', '--', '.', `:(exclude,glob)**/${INPUTS_DIR}/**`], { cwd: tree, env });
+  const diff = ['diff', '--cached', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color'];
+  const counts = sumNumstat(await git([...diff, '--numstat', '-z', base, '--'], { cwd: tree, env }));
+  const changed = parseNameStatus(await git([...diff, '--name-status', '-z', base, '--'], { cwd: tree, env }));
+  const patch = path.join(dir, PATCH_FILE);
+  fs.rmSync(patch, { force: true });
+  if (changed.length === 0) return counts;
+  const patchArgs = [...diff, '--binary', '--full-index', '--src-prefix=a/', '--dst-prefix=b/', base, '--'];
+  await git(patchArgs, { cwd: tree, env, stdoutFile: patch });
+  for (const file of keptPaths(changed)) {
+    const from = path.join(tree, ...file.split('/'));
+    // Only regular files: a symlink is in the patch, and is never followed out of the tree.
+    if (!fs.lstatSync(from, { throwIfNoEntry: false })?.isFile()) continue;
+    const to = path.join(dir, 'workspace', ...file.split('/'));
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(from, to);
+  }
+  return { ...counts, patch };
+}
+
+/** Git's environment for commands on the tree that must write only the private `index` and object store. */
+export function privateGit(source: PatchSource, index: string): Record<string, string> {
+  const objects = path.join(source.scratch, 'objects');
+  fs.mkdirSync(objects, { recursive: true });
+  return {
+    ...source.gitDir,
+    GIT_INDEX_FILE: index,
+    GIT_OBJECT_DIRECTORY: objects,
+    GIT_ALTERNATE_OBJECT_DIRECTORIES: source.objects.join(path.delimiter),
+  };
+}
