@@ -116,7 +116,7 @@ describe('the layout of src/', () => {
       expect(graph.get(entry), entry).toEqual(expect.arrayContaining(['finish/finish.ts', 'finish/outcome.ts']));
     }
     const failing = sourceFiles(SRC)
-      .filter((f) => /\bsetFailed\(/.test(fs.readFileSync(f, 'utf8')))
+      .filter((f) => /^(?!\s*(?:\/\/|\*)).*\bsetFailed\(/m.test(fs.readFileSync(f, 'utf8')))
       .map((f) => path.relative(SRC, f));
     expect(failing).toEqual([path.join('finish', 'outcome.ts')]);
   });
