@@ -35,7 +35,7 @@ import { runAgents } from './schedule/scheduler.js';
 import { writeShardFiles } from './shard/files.js';
 import { SHARD_FILES, buildManifest } from './shard/manifest.js';
 import type { AgentResult, ShardRef } from './types.js';
-import { startAgentUser, type AgentUserRun } from './util/agent-user.js';
+import { startIsolation, type Isolation } from './isolation/isolate.js';
 import { limiter } from './util/limit.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { redactResult, redactText } from './util/redact.js';
@@ -66,7 +66,7 @@ export async function run(): Promise<void> {
     controller.abort();
   };
   for (const s of CANCEL_SIGNALS) process.on(s, cancel);
-  let agentUser: AgentUserRun | undefined;
+  let agentUser: Isolation | undefined;
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
@@ -117,7 +117,7 @@ export async function run(): Promise<void> {
     });
     const workspacePlan = await planWorkspaces({ workingDirectory: inputs.workingDirectory, ref: inputs.ref, specs });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
-    agentUser = await startAgentUser(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES));
+    agentUser = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES));
     const runDir = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-`));
     if (agentUser) {
       // The agents reach their own folders by name, but cannot list the run folder.
