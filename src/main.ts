@@ -13,6 +13,7 @@ import { getInputs, type Inputs } from './config/inputs.js';
 import { readPlan } from './config/plan.js';
 import { finish, type Ending, type RunEnd } from './finish/finish.js';
 import { failStep } from './finish/outcome.js';
+import { startIsolation, type Isolation } from './isolation/isolate.js';
 import { checkTrigger } from './publish/actor.js';
 import { createClient } from './publish/client.js';
 import { readEventContext } from './publish/event.js';
@@ -25,7 +26,6 @@ import { defaultMaxParallel } from './schedule/capacity.js';
 import { runAgents } from './schedule/run-agents.js';
 import type { AgentResult } from './types.js';
 import { Cancellation } from './util/cancel.js';
-import { startAgentUser, type AgentUserRun } from './util/agent-user.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { knownSecrets, redactResult } from './util/redact.js';
 import { RUNNER_COMMAND_FILES, runPage, runnerFiles, runnerTemp } from './util/runner.js';
@@ -41,7 +41,7 @@ export async function run(): Promise<void> {
   const stepStartedAt = new Date();
   const cancel = new Cancellation();
   let secrets: string[] = [];
-  let isolation: AgentUserRun | undefined;
+  let isolation: Isolation | undefined;
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
       specs: inputs.specs,
     });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
-    isolation = await startAgentUser(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES));
+    isolation = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES));
     const runDir = makeRunDir(inputs, claude, isolation);
     const end = await runMatrix(inputs, { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel });
     await finish(end, ending(inputs, { secrets, cancel, publisher, stepStartedAt }));
@@ -108,7 +108,7 @@ async function admit(inputs: Inputs, secrets: readonly string[]): Promise<Publis
 }
 
 /** The run's folder; with an agent user, the agents reach their own folders in it by name but cannot list it. */
-function makeRunDir(inputs: Inputs, claude: string, isolation: AgentUserRun | undefined): string {
+function makeRunDir(inputs: Inputs, claude: string, isolation: Isolation | undefined): string {
   const runDir = fs.mkdtempSync(path.join(runnerTemp(), `${ACTION_SLUG}-`));
   if (isolation) {
     fs.chmodSync(runDir, 0o711);
@@ -121,7 +121,7 @@ interface MatrixRun {
   runDir: string;
   claude: string;
   workspacePlan: WorkspacePlan;
-  isolation?: AgentUserRun;
+  isolation?: Isolation;
   publisher?: Publisher;
   secrets: readonly string[];
   cancel: Cancellation;

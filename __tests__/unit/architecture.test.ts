@@ -9,8 +9,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   types: [],
   util: ['types'],
   config: ['types', 'util'],
-  agent: ['types', 'util'],
-  workspace: ['types', 'util'],
+  // Agents as a user of their own, and the fence around the runner's files: what agents and workspaces ask for.
+  isolation: ['types', 'util'],
+  agent: ['types', 'util', 'isolation'],
+  workspace: ['types', 'util', 'isolation'],
   artifacts: ['types', 'util'],
   schedule: ['types', 'util', 'agent', 'workspace'],
   report: ['types', 'util', 'config'],

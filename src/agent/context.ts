@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Credentials } from '../types.js';
-import type { AgentUser } from '../util/agent-user.js';
+import type { AgentUser } from '../isolation/run-as.js';
 import type { Pushback } from './events.js';
 import type { StartGate } from './start-gate.js';
 

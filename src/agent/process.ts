@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import { signalGroupAs, spawnAs, type AgentUser } from '../util/agent-user.js';
+import { signalGroupAs, spawnAs, type AgentUser } from '../isolation/run-as.js';
 
 /** How long stdout may stay open after the CLI exited. */
 const STDOUT_DRAIN_MS = 2000;

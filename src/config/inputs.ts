@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { AgentSpec, CommentMode, Credentials, FailOn, ShardRef, UploadMode } from '../types.js';
-import { isUserName } from '../util/agent-user.js';
 import { InputError, Problems } from '../util/errors.js';
 import { workspaceDir } from '../util/runner.js';
 import {
@@ -217,6 +216,11 @@ function readMatrix(workspace: string): MatrixSource {
 }
 
 /** `auto`, `none`, or a user name as useradd takes it. */
+/** A user name as useradd takes it. */
+function isUserName(value: string): boolean {
+  return /^[a-z_][a-z0-9_-]{0,30}[$]?$/.test(value);
+}
+
 function agentUserSetting(value: string, what: string): string {
   if (value === 'auto' || value === 'none' || isUserName(value)) return value;
   throw new InputError(

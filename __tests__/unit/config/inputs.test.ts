@@ -335,14 +335,17 @@ describe('getInputs', () => {
     expect(refuse('fallback-model').message).toMatch(/must differ from input 'model'/);
   });
 
-  it.each(['Auto', 'root; id', '-rf', 'a b', 'x'.repeat(33)])('refuses agent-user %j', (value) => {
-    setInputs({ prompts: '["a"]', 'agent-user': value });
-    const error = refuse('agent-user');
-    expect(error.message).toContain('auto, none or a user name');
-    expect(error.message).toContain(JSON.stringify(value));
-  });
+  it.each(['Auto', 'Root', '1abc', 'a;b', 'root; id', '-rf', 'a b', 'x'.repeat(33)])(
+    'refuses agent-user %j',
+    (value) => {
+      setInputs({ prompts: '["a"]', 'agent-user': value });
+      const error = refuse('agent-user');
+      expect(error.message).toContain('auto, none or a user name');
+      expect(error.message).toContain(JSON.stringify(value));
+    },
+  );
 
-  it.each(['auto', 'none', 'claude-agent', '_ci1'])('takes agent-user %j', (value) => {
+  it.each(['auto', 'none', 'claude-agent', '_ci1', '_a', 'a1_b-c', 'machine$'])('takes agent-user %j', (value) => {
     setInputs({ prompts: '["a"]', 'agent-user': value });
     expect(getInputs().agentUser).toBe(value);
   });

@@ -2,67 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  chooseAgentUser,
-  DEFAULT_AGENT_USER,
-  fenceRunner,
-  isUserName,
-  spawnAs,
-  type AgentUser,
-} from '../../../src/util/agent-user.js';
-
-const host = { root: false, githubHosted: false, user: 'runner' };
-
-describe('chooseAgentUser', () => {
-  it('takes a separate user with auto where the machine is the job’s own: GitHub-hosted, or as root', () => {
-    expect(chooseAgentUser('auto', { ...host, githubHosted: true })).toEqual({
-      name: DEFAULT_AGENT_USER,
-      explicit: false,
-    });
-    expect(chooseAgentUser('auto', { ...host, root: true })).toEqual({ name: DEFAULT_AGENT_USER, explicit: false });
-  });
-
-  it('changes nothing with auto on a self-hosted runner, and says so, naming the user and the way out', () => {
-    const choice = chooseAgentUser('auto', host);
-    expect(choice.name).toBeNull();
-    expect(choice.note).toMatch(/self-hosted runner: agents run as runner, as the action does/);
-    expect(choice.note).toMatch(/Set agent-user to the name of an unprivileged user/);
-  });
-
-  it('takes none and a name as given, wherever it runs', () => {
-    expect(chooseAgentUser('none', { ...host, root: true })).toEqual({ name: null, explicit: true });
-    expect(chooseAgentUser('ci-agents', host)).toEqual({ name: 'ci-agents', explicit: true });
-  });
-
-  it('knows a user name when it sees one', () => {
-    for (const ok of ['claude-agent', '_a', 'a1_b-c', 'machine$']) expect(isUserName(ok), ok).toBe(true);
-    for (const bad of ['', 'Root', '1abc', '-rf', 'a b', 'a;b', 'x'.repeat(33)])
-      expect(isUserName(bad), bad).toBe(false);
-  });
-});
-
-describe('spawnAs', () => {
-  const user: AgentUser = { name: 'claude-agent', uid: 990, gid: 991, via: 'root', owner: { uid: 0, gid: 0 } };
-  const env = { PATH: '/opt/node/bin:/usr/bin', SHELL: '/bin/bash', ANTHROPIC_API_KEY: 'sk-secret-key' };
-
-  it('as root, starts the command itself with the user’s ids', () => {
-    expect(spawnAs(user, '/opt/claude', ['-p'], env)).toEqual({
-      command: '/opt/claude',
-      args: ['-p'],
-      uid: 990,
-      gid: 991,
-    });
-  });
-
-  it('through sudo, keeps the environment with -E and puts back only PATH and SHELL: no secret on the command line', () => {
-    const plan = spawnAs({ ...user, via: 'sudo' }, '/opt/claude', ['-p'], env);
-    expect(plan).toEqual({
-      command: 'sudo',
-      args: ['-n', '-E', '-u', 'claude-agent', '--', 'env', `PATH=${env.PATH}`, 'SHELL=/bin/bash', '/opt/claude', '-p'],
-    });
-    expect(plan.args.join(' ')).not.toContain('sk-secret-key');
-  });
-});
+import { fenceRunner } from '../../../src/isolation/fence.js';
 
 describe('fenceRunner', () => {
   const mode = (p: string) => fs.statSync(p).mode & 0o7777;

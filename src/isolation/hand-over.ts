@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import { failed, privileged, type AgentUser } from './run-as.js';
+
+/**
+ * Hands folders to the agent user: every entry, deepest first, so that no folder is the agent's while the
+ * action still works below it (another agent of the same user could otherwise swap a folder it is about to
+ * enter for a link elsewhere). Links are changed, never followed. The hook for whatever prepares an agent's
+ * folder (a worktree, a copy) before the agent starts.
+ */
+export async function handOver(user: AgentUser, dirs: readonly string[]): Promise<void> {
+  await chownTree(user, dirs, `${user.uid}:${user.gid}`, 'hand to');
+}
+
+/**
+ * Takes folders back from the agent user once its processes are gone, so the action (and later steps, and
+ * git, which refuses repositories owned by someone else) can read, move and delete what it wrote. Files are
+ * made readable to their new owner and writable by no one else.
+ */
+export async function reclaim(user: AgentUser, dirs: readonly string[]): Promise<void> {
+  await chownTree(user, dirs, `${user.owner.uid}:${user.owner.gid}`, 'take back from', ['u+rwX,go-w']);
+}
+
+async function chownTree(
+  user: AgentUser,
+  dirs: readonly string[],
+  owner: string,
+  verb: string,
+  chmod: string[] = [],
+): Promise<void> {
+  const there = dirs.filter((d) => fs.existsSync(d));
+  if (!there.length) return;
+  const also = chmod.length ? ['!', '-type', 'l', '-exec', 'chmod', ...chmod, '{}', '+'] : [];
+  const r = await privileged(user.via, ['find', ...there, '-depth', '-exec', 'chown', '-h', owner, '{}', '+', ...also]);
+  if (r.code !== 0) throw new Error(`could not ${verb} ${user.name} ${there.join(', ')}: ${failed(r)}`);
+}
+
+/** Files an agent's own HOME starts with. */
+export function agentHomeFiles(): Record<string, string> {
+  // git refuses repositories owned by another user: the checkout and the worktrees made from it are the
+  // runner's. Trusting them is safe for the agent user, the one of the two with less to lose.
+  return { '.gitconfig': '[safe]\n\tdirectory = *\n' };
+}
