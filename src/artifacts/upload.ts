@@ -52,20 +52,46 @@ const LARGE_ARTIFACT_BYTES = 32 * 1024 * 1024;
  * through a redacted copy in a staging folder. Failures never throw: they become the outcome's `warning`.
  */
 export function createUploader(opts: UploadOptions): Uploader {
-  const patterns = secretPatterns(opts.secrets);
   const limit = limiter(Math.max(1, opts.concurrency ?? 3));
-  const oneLarge = limiter(1);
-  const run = <T>(task: () => Promise<T>) => task();
   const jobs = new Map<string, Promise<UploadOutcome>>();
   const reported = new Set<string>();
-  const combinedName = combinedArtifactName(opts.prefix, opts.shard);
-  const combinedFiles: string[] = [];
-  let combinedRoot: Promise<string> | undefined;
+  const combined = opts.mode === 'combined' ? combinedUpload(opts) : undefined;
+  const work = combined ? combined.stage : perAgentUpload(opts);
   let finishing: Promise<Map<string, UploadOutcome>> | undefined;
 
-  const fail = (name: string, error: unknown) => failed(name, error, opts.secrets);
+  async function finishAll(): Promise<Map<string, UploadOutcome>> {
+    const outcomes = new Map<string, UploadOutcome>();
+    for (const [id, job] of jobs) outcomes.set(id, await job);
+    await combined?.upload(outcomes);
+    return outcomes;
+  }
 
-  async function uploadOne(id: string, outputDir: string): Promise<UploadOutcome> {
+  return {
+    agentFinished(id, outputDir) {
+      if (finishing) throw new Error(`agentFinished(${id}) called after finish()`);
+      if (reported.has(id)) throw new Error(`agentFinished(${id}) called twice`);
+      reported.add(id);
+      if (opts.mode === 'none') return;
+      jobs.set(
+        id,
+        limit(() => work(id, outputDir)).catch((error: unknown) =>
+          failed(artifactName(opts.prefix, id), error, opts.secrets),
+        ),
+      );
+    },
+    finish() {
+      finishing ??= finishAll();
+      return finishing;
+    },
+  };
+}
+
+/** `upload: per-agent`: each agent's folder staged and sent as an artifact of its own. */
+function perAgentUpload(opts: UploadOptions): (id: string, outputDir: string) => Promise<UploadOutcome> {
+  const patterns = secretPatterns(opts.secrets);
+  const oneLarge = limiter(1);
+  const run = <T>(task: () => Promise<T>) => task();
+  return async (id, outputDir) => {
     const name = artifactName(opts.prefix, id);
     log(`upload of ${name} (agent ${id}) started`);
     const root = await fsp.mkdtemp(path.join(runnerTemp(), 'agent-artifact-'));
@@ -79,70 +105,58 @@ export function createUploader(opts: UploadOptions): Uploader {
       return outcome;
     } catch (error) {
       log(`upload of ${name} (agent ${id}) failed`);
-      return fail(name, error);
+      return failed(name, error, opts.secrets);
     } finally {
       await fsp.rm(root, { recursive: true, force: true });
     }
-  }
+  };
+}
 
-  async function stageForCombined(id: string, outputDir: string): Promise<UploadOutcome> {
+/**
+ * `upload: combined`: each agent's folder staged into a folder of its id as it finishes, and all of them sent as
+ * one artifact at the end, for the agents whose staging worked.
+ */
+function combinedUpload(opts: UploadOptions) {
+  const patterns = secretPatterns(opts.secrets);
+  const name = combinedArtifactName(opts.prefix, opts.shard);
+  const files: string[] = [];
+  let root: Promise<string> | undefined;
+
+  async function stage(id: string, outputDir: string): Promise<UploadOutcome> {
     try {
       if (id === '.' || id === '..' || FORBIDDEN_NAME_CHARS.some((c) => id.includes(c)))
         throw new Error(`bad agent id ${id}`);
-      combinedRoot ??= fsp.mkdtemp(path.join(runnerTemp(), 'agent-artifacts-'));
-      const staged = await stageAgentFolder(outputDir, path.join(await combinedRoot, id), patterns);
-      reportSkipped(`${combinedName} (${id})`, staged.skipped);
-      combinedFiles.push(...staged.files);
-      log(`staged agent ${id} for ${combinedName}`);
-      return { artifactName: combinedName };
+      root ??= fsp.mkdtemp(path.join(runnerTemp(), 'agent-artifacts-'));
+      const staged = await stageAgentFolder(outputDir, path.join(await root, id), patterns);
+      reportSkipped(`${name} (${id})`, staged.skipped);
+      files.push(...staged.files);
+      log(`staged agent ${id} for ${name}`);
+      return { artifactName: name };
     } catch (error) {
-      return fail(combinedName, error);
+      return failed(name, error, opts.secrets);
     }
   }
 
-  async function uploadCombined(outcomes: Map<string, UploadOutcome>): Promise<void> {
-    if (!combinedRoot) return;
-    const root = await combinedRoot;
+  async function upload(outcomes: Map<string, UploadOutcome>): Promise<void> {
+    if (!root) return;
+    const dir = await root;
     const ids = [...outcomes].filter(([, o]) => !o.warning).map(([id]) => id);
     let outcome: UploadOutcome;
     try {
       if (ids.length === 0) return;
-      log(`upload of ${combinedName} (${ids.length} agents) started`);
-      outcome = await send(combinedName, root, combinedFiles, opts);
-      log(`upload of ${combinedName} finished${outcome.artifactId ? `, artifact id ${outcome.artifactId}` : ''}`);
+      log(`upload of ${name} (${ids.length} agents) started`);
+      outcome = await send(name, dir, files, opts);
+      log(`upload of ${name} finished${outcome.artifactId ? `, artifact id ${outcome.artifactId}` : ''}`);
     } catch (error) {
-      log(`upload of ${combinedName} failed`);
-      outcome = fail(combinedName, error);
+      log(`upload of ${name} failed`);
+      outcome = failed(name, error, opts.secrets);
     } finally {
-      await fsp.rm(root, { recursive: true, force: true });
+      await fsp.rm(dir, { recursive: true, force: true });
     }
     for (const id of ids) outcomes.set(id, { ...outcome });
   }
 
-  async function finishAll(): Promise<Map<string, UploadOutcome>> {
-    const outcomes = new Map<string, UploadOutcome>();
-    for (const [id, job] of jobs) outcomes.set(id, await job);
-    if (opts.mode === 'combined') await uploadCombined(outcomes);
-    return outcomes;
-  }
-
-  return {
-    agentFinished(id, outputDir) {
-      if (finishing) throw new Error(`agentFinished(${id}) called after finish()`);
-      if (reported.has(id)) throw new Error(`agentFinished(${id}) called twice`);
-      reported.add(id);
-      if (opts.mode === 'none') return;
-      const work = opts.mode === 'combined' ? stageForCombined : uploadOne;
-      jobs.set(
-        id,
-        limit(() => work(id, outputDir)).catch((error: unknown) => fail(artifactName(opts.prefix, id), error)),
-      );
-    },
-    finish() {
-      finishing ??= finishAll();
-      return finishing;
-    },
-  };
+  return { stage, upload };
 }
 
 /**
