@@ -27,7 +27,7 @@ import { runAgents } from './schedule/run-agents.js';
 import type { AgentResult } from './types.js';
 import { Cancellation } from './util/cancel.js';
 import { childrenCpuMs } from './util/proc-stat.js';
-import { knownSecrets, redactResult } from './util/redact.js';
+import { knownSecrets } from './util/redact.js';
 import { RUNNER_COMMAND_FILES, runPage, runnerFiles, runnerTemp } from './util/runner.js';
 import { planWorkspaces, type WorkspacePlan } from './workspace/checkout.js';
 import { openWorkspaces } from './workspace/workspaces.js';
@@ -157,6 +157,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     claude: m.claude,
     runDir: m.runDir,
     credentials: inputs.credentials,
+    secrets,
     baseEnv: process.env,
     retries: inputs.retries,
     signal: m.cancel.signal,
@@ -194,7 +195,8 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     await m.cancel.within(workspaces.close(), 'uploads');
   }
   const uploads = await core.group('Uploads', () => m.cancel.within(uploader.finish(), 'uploads'));
-  const results = withUploads(finished, uploads).map((r) => redactResult(r, secrets));
+  // Safe to show anywhere: each result was scrubbed as it was made, and so was each upload's warning.
+  const results = withUploads(finished, uploads);
   for (const r of results) if (r.uploadWarning) core.warning(`${r.id}: ${r.uploadWarning}`);
   for (const r of results) await showAgentLog(r, secrets);
   const cpuAfter = childrenCpuMs();

@@ -10,6 +10,8 @@ export interface AgentContext {
   /** The per-run folder under $RUNNER_TEMP; each agent gets `<runDir>/<id>/`. */
   runDir: string;
   credentials: Credentials;
+  /** Every credential value the action knows (`knownSecrets`): scrubbed from each result as it is made. */
+  secrets?: readonly string[];
   baseEnv: NodeJS.ProcessEnv;
   retries: number;
   /** Aborted when the run is cancelled. */

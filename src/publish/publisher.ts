@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { link } from '../report/markdown.js';
 import { renderReport } from '../report/report-file.js';
 import type { AgentResult, CommentMode, ReportInput } from '../types.js';
-import { redactResult, redactText } from '../util/redact.js';
+import { redactText } from '../util/redact.js';
 import type { GitHubClient } from './client.js';
 import { BODY_MARGIN, BODY_MAX, marker, renderComment, type AgentView, type Links } from '../report/comment-body.js';
 import { CommentWriter } from './comment.js';
@@ -100,8 +100,9 @@ export class Publisher {
     this.progress.poke();
   }
 
+  /** An agent has finished; its result was made safe as it was made (see runAgents). */
   finished(result: AgentResult): void {
-    this.agents.set(result.id, redactResult(result, this.o.secrets));
+    this.agents.set(result.id, result);
     this.progress.poke();
   }
 

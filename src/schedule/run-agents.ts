@@ -4,6 +4,7 @@ import { failedAfter, notStarted, refused } from '../agent/result.js';
 import { runAgent } from '../agent/run.js';
 import type { AgentResult, AgentSpec, AgentWorkspace } from '../types.js';
 import { errorMessage } from '../util/errors.js';
+import { redactResult } from '../util/redact.js';
 import { formatChanges, formatDuration, formatUsd } from '../util/format.js';
 import { logUntrusted } from '../util/log.js';
 import type { Workspaces } from '../workspace/workspaces.js';
@@ -78,8 +79,11 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
       async run(spec, needed) {
         running++;
         const agent = adaptive?.agent(ctx);
-        const outcome = await runInWorkspace(spec, agent?.ctx ?? ctx, options.workspaces, needed, expand);
+        const ran = await runInWorkspace(spec, agent?.ctx ?? ctx, options.workspaces, needed, expand);
         agent?.finished();
+        // The one point where what an agent wrote becomes a result that goes anywhere (the log, the comment,
+        // the agents that need it, the outputs): scrubbed once, here.
+        const outcome = { ...ran, result: redactResult(ran.result, ctx.secrets ?? []) };
         const { result } = outcome;
         running--;
         done++;
