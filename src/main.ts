@@ -12,7 +12,7 @@ import { ACTION_SLUG } from './config/action-interface.js';
 import { getInputs, type Inputs } from './config/inputs.js';
 import { readPlan } from './config/plan.js';
 import { finish, type Ending, type RunEnd } from './finish/finish.js';
-import { failStep } from './finish/outcome.js';
+import { failStep } from './finish/fail-step.js';
 import { startIsolation, type Isolation } from './isolation/isolate.js';
 import { checkTrigger } from './publish/actor.js';
 import { createClient } from './publish/client.js';

@@ -115,11 +115,19 @@ describe('the layout of src/', () => {
 
   it('ends both entries through the one ending, and fails a step in one place only', () => {
     for (const entry of ['main.ts', path.join('aggregate', 'main.ts')]) {
-      expect(graph.get(entry), entry).toEqual(expect.arrayContaining(['finish/finish.ts', 'finish/outcome.ts']));
+      expect(graph.get(entry), entry).toEqual(expect.arrayContaining(['finish/finish.ts', 'finish/fail-step.ts']));
     }
     const failing = sourceFiles(SRC)
       .filter((f) => /^(?!\s*(?:\/\/|\*)).*\bsetFailed\(/m.test(fs.readFileSync(f, 'utf8')))
       .map((f) => path.relative(SRC, f));
-    expect(failing).toEqual([path.join('finish', 'outcome.ts')]);
+    expect(failing).toEqual([path.join('finish', 'fail-step.ts')]);
+  });
+
+  it('gives no two files one name, but the two entries their index.ts and main.ts', () => {
+    const byName = new Map<string, string[]>();
+    for (const file of graph.keys())
+      byName.set(path.basename(file), [...(byName.get(path.basename(file)) ?? []), file]);
+    const twice = [...byName].filter(([name, files]) => files.length > 1 && !['index.ts', 'main.ts'].includes(name));
+    expect(twice).toEqual([]);
   });
 });

@@ -5,12 +5,12 @@ import { shardArtifactName, validateArtifactNames } from '../artifacts/names.js'
 import { getAggregateInputs, type AggregateInputs } from '../config/aggregate-inputs.js';
 import { AGGREGATE_SLUG } from '../config/aggregate-interface.js';
 import { finish, type RunEnd } from '../finish/finish.js';
-import { failStep } from '../finish/outcome.js';
+import { failStep } from '../finish/fail-step.js';
 import { createClient } from '../publish/client.js';
 import { readEventContext } from '../publish/event.js';
 import { openPublisher, planPublishing, progressInterval } from '../publish/publisher.js';
 import { fetchShardArtifacts } from '../shard/fetch.js';
-import { readShardFolder } from '../shard/files.js';
+import { readShardFolder } from '../shard/shard-folder.js';
 import { mergeShards } from '../shard/merge.js';
 import { Cancellation } from '../util/cancel.js';
 import { knownSecrets } from '../util/redact.js';

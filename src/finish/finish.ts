@@ -8,7 +8,7 @@ import type { AgentResult, FailOn, ReportInput, RunStats } from '../types.js';
 import type { Cancellation } from '../util/cancel.js';
 import { runPage } from '../util/runner.js';
 import { deliver, type DeliverOptions } from './deliver.js';
-import { failStep } from './outcome.js';
+import { failStep } from './fail-step.js';
 
 /** A run as either entry ends it: its results and answers already made safe to show anywhere. */
 export interface RunEnd {

@@ -6,7 +6,7 @@ import { uploadFiles } from '../artifacts/upload.js';
 import type { AgentResult, RunStats, ShardRef } from '../types.js';
 import { runnerTemp } from '../util/runner.js';
 import { ACTION_SLUG } from '../config/action-interface.js';
-import { writeShardFiles } from './files.js';
+import { writeShardFiles } from './shard-folder.js';
 import { SHARD_FILES, buildManifest } from './manifest.js';
 
 /** What a shard's step hands the aggregate step, besides its results and numbers. */
