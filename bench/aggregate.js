@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FAKE_CLAUDE } from '../__tests__/support/agents.js';
-import { startAction } from '../__tests__/support/run-action.js';
+import { FAKE_CLAUDE, startAction } from '../stand-ins/run-action.js';
 import { limiter } from '../src/util/limit.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

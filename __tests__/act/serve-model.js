@@ -1,6 +1,6 @@
 // The stand-in model for the workflows that scripts/act-e2e.sh runs under act: starts the model server on
 // 127.0.0.1, prints its URL as the first line of stdout, and serves until it is sent SIGTERM or SIGINT.
-import { startModelServer } from '../support/model-server.js';
+import { startModelServer } from '../../stand-ins/model-server.js';
 
 const latencyMs = Number(process.argv[2] ?? 1000);
 const server = await startModelServer({ latencyMs });
