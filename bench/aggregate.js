@@ -12,7 +12,7 @@ import { limiter } from '../src/util/limit.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROBE = pathToFileURL(path.join(HERE, 'probe.js')).href;
-export const AGGREGATE_TARGETS = { wallMs: 10_000, peakRssMb: 200 };
+const AGGREGATE_TARGETS = { wallMs: 10_000, peakRssMb: 200 };
 
 const log = (/** @type {string} */ msg) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 

@@ -28,7 +28,6 @@ function installedCli(pkg) {
  */
 export const CLIS = [installedCli('@anthropic-ai/claude-code'), installedCli('claude-code-2-1-100')];
 export const LOCAL_CLAUDE = CLIS[0].claude;
-export const OLDEST_CLAUDE = CLIS[1].claude;
 /** The stand-in CLI, for faults a real CLI cannot be made to show through the model. */
 export const FAKE_CLAUDE = fileURLToPath(new URL('./fake-claude.js', import.meta.url));
 
@@ -62,7 +61,7 @@ function readManifest(action) {
  * @param {string} text
  * @returns {Record<string, string>}
  */
-export function parseOutputs(text) {
+function parseOutputs(text) {
   const outputs = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
