@@ -7,13 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FAKE_CLAUDE } from '../__tests__/support/agents.js';
-import { startAction } from '../__tests__/support/run-action.js';
+import { FAKE_CLAUDE, startAction } from '../stand-ins/run-action.js';
 import { limiter } from '../src/util/limit.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROBE = pathToFileURL(path.join(HERE, 'probe.js')).href;
-export const AGGREGATE_TARGETS = { wallMs: 10_000, peakRssMb: 200 };
+const AGGREGATE_TARGETS = { wallMs: 10_000, peakRssMb: 200 };
 
 const log = (/** @type {string} */ msg) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 

@@ -22,7 +22,7 @@ function link(pid, name) {
 }
 
 /** Busy and total jiffies of all CPUs, from the first line of /proc/stat. */
-export function cpuJiffies() {
+function cpuJiffies() {
   const line = (read('/proc/stat') ?? '').split('\n')[0] ?? '';
   const v = line.trim().split(/\s+/).slice(1).map(Number);
   const total = v.slice(0, 8).reduce((a, b) => a + b, 0);

@@ -3,7 +3,7 @@
 import { median } from './report.js';
 
 /** At N = 20, the wall time with `worktree` is at most this times that with `empty`. */
-export const WORKTREE_TARGET = { n: 20, ratio: 1.1 };
+const WORKTREE_TARGET = { n: 20, ratio: 1.1 };
 
 /**
  * @param {any[]} runs records of bench/run.js, `mode` being the workspace (`empty` or `worktree`)

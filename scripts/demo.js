@@ -3,8 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startModelServer } from '../__tests__/support/model-server.js';
-import { LOCAL_CLAUDE, ROOT, startAction } from '../__tests__/support/run-action.js';
+import { startModelServer } from '../stand-ins/model-server.js';
+import { LOCAL_CLAUDE, ROOT, startAction } from '../stand-ins/run-action.js';
 
 const realApi = Boolean(process.env.ANTHROPIC_API_KEY);
 const dir = path.join(ROOT, '.demo');

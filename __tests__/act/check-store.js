@@ -4,7 +4,7 @@
 //   node __tests__/act/check-store.js STORE PREFIX [--shards N] ID...
 import fs from 'node:fs';
 import path from 'node:path';
-import { readZip } from '../support/artifact-service.js';
+import { readZip } from '../../stand-ins/artifact-service.js';
 
 const [store, prefix, ...rest] = process.argv.slice(2);
 const shardsAt = rest.indexOf('--shards');

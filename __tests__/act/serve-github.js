@@ -3,7 +3,7 @@
 // request, the comments, the issues) to the file named by its argument, then exits.
 //   node __tests__/act/serve-github.js STATE.json
 import fs from 'node:fs';
-import { startGitHubApi } from '../support/github-api.js';
+import { startGitHubApi } from '../../stand-ins/github-api.js';
 
 const [stateFile] = process.argv.slice(2);
 if (!stateFile) throw new Error('usage: node __tests__/act/serve-github.js STATE.json');

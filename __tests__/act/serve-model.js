@@ -8,7 +8,7 @@
 // planner's agents.yml, a synthesis that reads the reviews), it adds the directive lines that do it. Every
 // other prompt gets the model server's default answer ("Done: " and its first line).
 import http from 'node:http';
-import { startModelServer } from '../support/model-server.js';
+import { startModelServer } from '../../stand-ins/model-server.js';
 
 const args = process.argv.slice(2);
 const latencyMs = Number(args.find((a) => /^\d+$/.test(a)) ?? 1000);

@@ -1,17 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { agentPaths } from '../../src/agent/context.js';
 import { runAgent } from '../../src/agent/run.js';
 import type { AgentResult } from '../../src/types.js';
 import type { AgentUser } from '../../src/isolation/run-as.js';
 import { DEFAULT_AGENT_USER, setUpAgentUser } from '../../src/isolation/user.js';
-import { alive, cliEnv, context, FAKE_CLAUDE, processesWith, spec, tempDir } from '../support/agents.js';
-import { readZip, startArtifactService } from '../support/artifact-service.js';
-import { startModelServer } from '../support/model-server.js';
-import { LOCAL_CLAUDE, startAction } from '../support/run-action.js';
+import { alive, cliEnv, context, processesWith, spec, tempDir } from '../support/agents.js';
+import { readZip } from '../../stand-ins/artifact-service.js';
+import { FAKE_CLAUDE, LOCAL_CLAUDE, startAction } from '../../stand-ins/run-action.js';
 import { sudoRunner } from '../support/sudo-runner.js';
+import { useStandIns } from '../support/fixture.js';
 
 // node dist/index.js with `agent-user`, as the runner runs it: an agent whose Bash goes looking for the
 // runner's secrets (the action's /proc/<pid>/environ, the GITHUB_OUTPUT file, a file only the runner's user
@@ -19,14 +19,7 @@ import { sudoRunner } from '../support/sudo-runner.js';
 // container) and through sudo (GitHub's hosted runners) it finds nothing; with agent-user: none, as today, it
 // finds everything.
 
-let server: Awaited<ReturnType<typeof startModelServer>>;
-let service: Awaited<ReturnType<typeof startArtifactService>>;
-beforeAll(async () => {
-  [server, service] = await Promise.all([startModelServer(), startArtifactService()]);
-});
-afterAll(async () => {
-  await Promise.all([server?.close(), service?.close()]);
-});
+const standIns = useStandIns({ model: true, artifactService: true });
 
 const API_KEY = 'sk-ant-agent-user-test-0123456789';
 
@@ -104,8 +97,7 @@ async function probe(prefix: string, agentUser: string, as?: { uid: number; gid:
       'agent-user': agentUser,
     },
     env: {
-      ...cliEnv(server.url),
-      ...service.env(),
+      ...standIns.env(),
       ANTHROPIC_API_KEY: '',
       HOME: dir,
       RUNNER_ENVIRONMENT: 'github-hosted',
@@ -115,7 +107,7 @@ async function probe(prefix: string, agentUser: string, as?: { uid: number; gid:
   const [result] = JSON.parse(run.outputs.results ?? '[]') as AgentResult[];
   expect(result?.status, run.stdout).toBe('success');
   const seen = fs.readFileSync(path.join(result!.outputDir, 'events.jsonl'), 'utf8');
-  const artifact = readZip(await service.download(`${prefix}-probe`));
+  const artifact = readZip(await standIns.artifactService.download(`${prefix}-probe`));
   return { run, actionPid: action.child.pid!, dir, result: result!, seen, artifact };
 }
 
@@ -134,7 +126,7 @@ function keptOut(get: () => Probed) {
     const { seen, actionPid, dir } = get();
     expect(seen).toContain(`environ of ${actionPid}: denied`);
     expect(seen).not.toContain('INPUT_');
-    expect(seen).not.toContain(service.env().ACTIONS_RUNTIME_TOKEN);
+    expect(seen).not.toContain(standIns.artifactService.env().ACTIONS_RUNTIME_TOKEN);
     expect(seen).toContain(`denied ${dir}/github-output`);
     expect(seen).toContain(`denied ${dir}/runner-only.txt`);
     expect(seen).not.toContain('runner-only-secret');
@@ -184,7 +176,7 @@ describe('agent-user none: as today', () => {
     expect(seen).toContain(`user=${self}`);
     expect(seen).toContain(`environ of ${actionPid}: read`);
     expect(seen).toContain('INPUT_ANTHROPIC-API-KEY=');
-    expect(seen).toContain(`ACTIONS_RUNTIME_TOKEN=${service.env().ACTIONS_RUNTIME_TOKEN}`);
+    expect(seen).toContain(`ACTIONS_RUNTIME_TOKEN=${standIns.artifactService.env().ACTIONS_RUNTIME_TOKEN}`);
     expect(seen).toContain(`read ${dir}/runner-only.txt: runner-only-secret`);
     expect(run.stdout).not.toContain('Agents run as');
   });
@@ -205,7 +197,7 @@ describe('through sudo: timeouts and cancelling reach the agent user’s process
         'anthropic-api-key': API_KEY,
         upload: 'none',
       },
-      env: { ...cliEnv(server.url), HOME: dir, RUNNER_ENVIRONMENT: 'github-hosted' },
+      env: { ...cliEnv(standIns.model.url), HOME: dir, RUNNER_ENVIRONMENT: 'github-hosted' },
       onLine,
     });
 
@@ -283,7 +275,7 @@ describe('one agent as the agent user, through runAgent', () => {
 
   /** A context whose agents run as the agent user; the run folder searchable to it, as main.ts makes it. */
   function as(overrides: Parameters<typeof context>[1] = {}) {
-    const ctx = context(server.url, { claude: FAKE_CLAUDE, agentUser: user, ...overrides });
+    const ctx = context(standIns.model.url, { claude: FAKE_CLAUDE, agentUser: user, ...overrides });
     fs.chmodSync(ctx.runDir, 0o711);
     return ctx;
   }

@@ -1,18 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runAgent } from '../../src/agent/run.js';
 import { runAgents } from '../../src/schedule/run-agents.js';
 import type { AgentResult } from '../../src/types.js';
-import { startModelServer } from '../support/model-server.js';
 import { context, spec, tempDir } from '../support/agents.js';
+import { useStandIns } from '../support/fixture.js';
 
 // The real Claude Code CLI against the stand-in model: only the model is stood in for.
-let server: Awaited<ReturnType<typeof startModelServer>>;
-beforeAll(async () => {
-  server = await startModelServer({ latencyMs: 1500 });
-});
-afterAll(() => server.close());
+const standIns = useStandIns({ model: { latencyMs: 1500 } });
 
 const filesUnder = (dir: string): string[] =>
   fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).map(String).sort() : [];
@@ -23,9 +19,9 @@ describe('a matrix of real CLI agents', () => {
   const finishedOrder: string[] = [];
 
   beforeAll(async () => {
-    const ctx = context(server.url);
+    const ctx = context(standIns.model.url);
     runDir = ctx.runDir;
-    server.stats.maxInFlight = 0;
+    standIns.model.stats.maxInFlight = 0;
     results = await runAgents(
       [
         spec('writer', 'Write the report\n@write report.md findings go here', { allowedTools: ['Write'] }),
@@ -39,7 +35,7 @@ describe('a matrix of real CLI agents', () => {
 
   it('runs them at the same time', () => {
     // Four agents, one answer each, and the stand-in saw them waiting on it together.
-    expect(server.stats.maxInFlight).toBeGreaterThanOrEqual(3);
+    expect(standIns.model.stats.maxInFlight).toBeGreaterThanOrEqual(3);
     expect(finishedOrder).toHaveLength(4);
   });
 
@@ -86,13 +82,16 @@ describe('one agent', () => {
     const filler = 'lorem ipsum dolor sit amet '.repeat(8000);
     fs.writeFileSync(file, `Summarize this\n@answer summarized\n${filler}\nEND-OF-PROMPT`);
     expect(fs.statSync(file).size).toBeGreaterThan(200_000);
-    const result = await runAgent(spec('big', '', { prompt: undefined, promptFile: file }), context(server.url));
+    const result = await runAgent(
+      spec('big', '', { prompt: undefined, promptFile: file }),
+      context(standIns.model.url),
+    );
     expect(result).toMatchObject({ status: 'success', answer: 'summarized' });
-    expect(server.stats.prompts.some((p) => p.length > 200_000 && p.endsWith('END-OF-PROMPT'))).toBe(true);
+    expect(standIns.model.stats.prompts.some((p) => p.length > 200_000 && p.endsWith('END-OF-PROMPT'))).toBe(true);
   });
 
   it('starts an agent again after a transient API failure, in a fresh workspace, keeping the first try', async () => {
-    const ctx = context(server.url, { retries: 2 });
+    const ctx = context(standIns.model.url, { retries: 2 });
     const result = await runAgent(spec('flaky', 'Overloaded once\n@fail 529 1\n@answer second time lucky'), ctx);
     expect(result).toMatchObject({ status: 'success', attempts: 2, answer: 'second time lucky' });
     const first = path.join(result.outputDir, 'attempt-1');
@@ -101,20 +100,23 @@ describe('one agent', () => {
   });
 
   it('gives up after the retries when the API stays overloaded', async () => {
-    const ctx = context(server.url, { retries: 1 });
+    const ctx = context(standIns.model.url, { retries: 1 });
     const result = await runAgent(spec('overloaded', 'Always overloaded\n@fail 529'), ctx);
     expect(result).toMatchObject({ status: 'failure', attempts: 2 });
     expect(result.error).toMatch(/529/);
   });
 
   it('stops an agent whose answer never comes when its time is up', async () => {
-    const result = await runAgent(spec('hung', 'Never answered\n@hang', { timeoutMinutes: 0.05 }), context(server.url));
+    const result = await runAgent(
+      spec('hung', 'Never answered\n@hang', { timeoutMinutes: 0.05 }),
+      context(standIns.model.url),
+    );
     expect(result).toMatchObject({ status: 'timeout', attempts: 1 });
     expect(result.error).toMatch(/0.05 minutes/);
   });
 
   it('does not retry a failure of the task itself', async () => {
-    const ctx = context(server.url, { retries: 2 });
+    const ctx = context(standIns.model.url, { retries: 2 });
     const result = await runAgent(
       spec('turns', 'Too many turns\n@write a.md x', { maxTurns: 1, allowedTools: ['Write'] }),
       ctx,

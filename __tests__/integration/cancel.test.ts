@@ -1,23 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CLAUDE, startAction } from '../support/run-action.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_CLAUDE, LOCAL_CLAUDE, startAction } from '../../stand-ins/run-action.js';
 import type { AgentResult } from '../../src/types.js';
-import { readZip, startArtifactService } from '../support/artifact-service.js';
-import { startModelServer } from '../support/model-server.js';
-import { alive, cliEnv, FAKE_CLAUDE, processesWith, tempDir } from '../support/agents.js';
+import { readZip } from '../../stand-ins/artifact-service.js';
+import { alive, processesWith, tempDir } from '../support/agents.js';
+import { useStandIns } from '../support/fixture.js';
 
 // A run cancelled from the runner: SIGINT to node dist/index.js while two of three real CLI agents still wait
 // on the model. The runner sends SIGTERM 7.5 s after SIGINT and SIGKILL after that, so the action has 7 s.
 
-let server: Awaited<ReturnType<typeof startModelServer>>;
-let service: Awaited<ReturnType<typeof startArtifactService>>;
-beforeAll(async () => {
-  [server, service] = await Promise.all([startModelServer(), startArtifactService()]);
-});
-afterAll(async () => {
-  await Promise.all([server?.close(), service?.close()]);
-});
+const standIns = useStandIns({ model: true, artifactService: true });
 
 describe('node dist/index.js cancelled by the runner', () => {
   const dir = tempDir('cancel-');
@@ -51,7 +44,7 @@ describe('node dist/index.js cancelled by the runner', () => {
         'anthropic-api-key': 'sk-ant-cancel-test-0123456789',
         upload: 'per-agent',
       },
-      env: { ...cliEnv(server.url), ...service.env() },
+      env: standIns.env(),
       onLine(line) {
         if (cancelledAt || !line.includes('■ fast success')) return;
         agentsAtCancel = processesWith(configMarker);
@@ -105,8 +98,8 @@ describe('node dist/index.js cancelled by the runner', () => {
     const fast = results.find((r) => r.id === 'fast');
     expect(fast?.uploadWarning).toBeUndefined();
     expect(fast?.artifactName).toBe('agent-fast');
-    expect(fast?.artifactId).toBe(service.artifacts.find((a) => a.name === 'agent-fast')?.id);
-    const files = readZip(await service.download('agent-fast'));
+    expect(fast?.artifactId).toBe(standIns.artifactService.artifacts.find((a) => a.name === 'agent-fast')?.id);
+    const files = readZip(await standIns.artifactService.download('agent-fast'));
     expect(files.get('result.md')?.toString()).toBe('quick answer');
     expect(files.has('events.jsonl')).toBe(true);
   });
@@ -133,7 +126,7 @@ describe('node dist/index.js cancelled while an agent ignores SIGTERM', () => {
         'anthropic-api-key': 'sk-ant-cancel-test-0123456789',
         upload: 'per-agent',
       },
-      env: { ...cliEnv(server.url), ...service.env() },
+      env: standIns.env(),
       onLine(line) {
         if (quickDone || !line.includes('■ quick success')) return;
         quickDone = true;
@@ -172,7 +165,7 @@ describe('node dist/index.js cancelled while an agent ignores SIGTERM', () => {
     }
     expect(processesWith(`CLAUDE_CONFIG_DIR=${path.join(dir, 'runner-temp')}${path.sep}`)).toEqual([]);
     expect(
-      readZip(await service.download('agent-quick'))
+      readZip(await standIns.artifactService.download('agent-quick'))
         .get('result.md')
         ?.toString(),
     ).toBe('quick answer');

@@ -1,27 +1,20 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CLAUDE, startAction } from '../support/run-action.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CLAUDE, startAction } from '../../stand-ins/run-action.js';
 import type { AgentResult } from '../../src/types.js';
-import { readZip, startArtifactService } from '../support/artifact-service.js';
-import { startModelServer } from '../support/model-server.js';
-import { cliEnv, tempDir } from '../support/agents.js';
+import { readZip } from '../../stand-ins/artifact-service.js';
+import { tempDir } from '../support/agents.js';
+import { useStandIns } from '../support/fixture.js';
 
 // dist/index.js as the runner runs it, uploading through the real @actions/artifact client to a local
 // artifact service (a Twirp JSON server handing out upload URLs into Azurite).
-let model: Awaited<ReturnType<typeof startModelServer>>;
-let service: Awaited<ReturnType<typeof startArtifactService>>;
-beforeAll(async () => {
-  [model, service] = await Promise.all([startModelServer({ latencyMs: 500 }), startArtifactService()]);
-});
-afterAll(async () => {
-  await Promise.all([model?.close(), service?.close()]);
-});
+const standIns = useStandIns({ model: { latencyMs: 500 }, artifactService: true });
 
 function runAction(inputs: Record<string, string>) {
   return startAction({
     dir: tempDir('e2e-artifacts-'),
     inputs: { 'claude-path': LOCAL_CLAUDE, 'anthropic-api-key': 'sk-ant-artifacts-secret', ...inputs },
-    env: { ...cliEnv(model.url), ...service.env() },
+    env: standIns.env(),
   }).done;
 }
 
@@ -50,25 +43,25 @@ describe('per-agent artifacts', () => {
 
   it('lands one artifact per agent', () => {
     expect(run.code).toBe(0);
-    const names = service.artifacts.map((a) => a.name);
+    const names = standIns.artifactService.artifacts.map((a) => a.name);
     expect(names).toEqual(expect.arrayContaining(['agent-writer', 'agent-quick', 'agent-slow']));
   });
 
   it("puts the agent's files and logs in its zip", async () => {
-    const zip = readZip(await service.download('agent-writer'));
+    const zip = readZip(await standIns.artifactService.download('agent-writer'));
     expect(zip.get('workspace/report.md')?.toString()).toBe('all clear\n');
     for (const file of ['result.md', 'result.json', 'events.jsonl', 'stderr.log'])
       expect(zip.has(file), file).toBe(true);
     expect([...zip.keys()].some((k) => k.startsWith('config/'))).toBe(false);
     expect(
-      readZip(await service.download('agent-slow'))
+      readZip(await standIns.artifactService.download('agent-slow'))
         .get('result.md')
         ?.toString(),
     ).toBe('slow answer');
   });
 
   it('uploads report.md as the report artifact', async () => {
-    const zip = readZip(await service.download('agent-report'));
+    const zip = readZip(await standIns.artifactService.download('agent-report'));
     expect([...zip.keys()]).toEqual(['report.md']);
     expect(zip.get('report.md')?.toString()).toBe(fs.readFileSync(run.outputs['report-file'] ?? '', 'utf8'));
     expect(zip.get('report.md')?.toString()).toContain('## `slow`: ✅ success\n\n**Artifact:** [`agent-slow`](http://');
@@ -76,7 +69,7 @@ describe('per-agent artifacts', () => {
 
   it('links every agent to its artifact, in the results and the summary', () => {
     for (const r of results) {
-      const artifact = service.artifacts.find((a) => a.name === `agent-${r.id}`);
+      const artifact = standIns.artifactService.artifacts.find((a) => a.name === `agent-${r.id}`);
       expect(r.artifactName).toBe(`agent-${r.id}`);
       expect(r.artifactId).toBe(artifact?.id);
       expect(r.artifactUrl).toBe(`http://github.localhost/owner/repo/actions/runs/4242/artifacts/${artifact?.id}`);
@@ -93,7 +86,7 @@ describe('per-agent artifacts', () => {
 
 describe('an artifact name already taken in this run', () => {
   it("says so on that agent's row, uploads the others and fails the step at the end", async () => {
-    service.takeName('taken-b');
+    standIns.artifactService.takeName('taken-b');
     const run = await runAction({
       'artifact-prefix': 'taken',
       prompts: '- id: a\n  prompt: first\n- id: b\n  prompt: second',
@@ -103,7 +96,7 @@ describe('an artifact name already taken in this run', () => {
     expect(b?.status).toBe('success');
     expect(b?.uploadWarning).toMatch(/409.*artifact-prefix/);
     expect(run.summary).toMatch(/\| `b` \| ✅ success \|.*⚠️ Artifact taken-b was not uploaded/);
-    expect(service.artifacts.map((a) => a.name)).toContain('taken-a');
+    expect(standIns.artifactService.artifacts.map((a) => a.name)).toContain('taken-a');
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/::error::.*uploads failed for: b/);
   });

@@ -1,18 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { AgentResult } from '../../src/types.js';
-import { cliEnv, tempDir } from '../support/agents.js';
-import { startModelServer } from '../support/model-server.js';
-import { LOCAL_CLAUDE, ROOT, startAction } from '../support/run-action.js';
+import { tempDir } from '../support/agents.js';
+import { LOCAL_CLAUDE, ROOT, startAction } from '../../stand-ins/run-action.js';
+import { useStandIns } from '../support/fixture.js';
 
 // dist/index.js run as a runner runs it, with agents that build on each other.
-let server: Awaited<ReturnType<typeof startModelServer>>;
-beforeAll(async () => {
-  server = await startModelServer({ latencyMs: 300 });
-});
-afterAll(() => server.close());
+const standIns = useStandIns({ model: { latencyMs: 300 } });
 
 const API_KEY = 'sk-ant-e2e-graph-key-7';
 
@@ -20,7 +16,7 @@ function runAction(dir: string, inputs: Record<string, string>) {
   return startAction({
     dir,
     inputs: { 'claude-path': LOCAL_CLAUDE, upload: 'none', 'anthropic-api-key': API_KEY, ...inputs },
-    env: { ...cliEnv(server.url), ANTHROPIC_API_KEY: '' },
+    env: { ...standIns.env(), ANTHROPIC_API_KEY: '' },
   }).done;
 }
 
@@ -118,7 +114,7 @@ describe('examples/map-reduce.yml against the stand-in', () => {
 
 describe('node dist/index.js with a bad graph or schema', () => {
   it('reports an unknown id, a self-need and a cycle in one error, before any agent starts', async () => {
-    const before = server.stats.requests;
+    const before = standIns.model.stats.requests;
     const run = await runAction(tempDir('bad-graph-'), {
       prompts: [
         '- {id: a, prompt: x, needs: b}',
@@ -136,16 +132,16 @@ describe('node dist/index.js with a bad graph or schema', () => {
         `- Input 'prompts': the needs form a cycle: a → b → a; no agent of it could ever start`,
       ].join('%0A'),
     );
-    expect(server.stats.requests).toBe(before);
+    expect(standIns.model.stats.requests).toBe(before);
     expect(run.outputs.results).toBeUndefined();
   });
 
   it('refuses a json-schema that is not a valid JSON Schema, before any agent starts', async () => {
-    const before = server.stats.requests;
+    const before = standIns.model.stats.requests;
     const run = await runAction(tempDir('bad-schema-'), { prompts: '- x', 'json-schema': '{"type": "objekt"}' });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/::error::Input 'json-schema' is not a valid JSON Schema/);
-    expect(server.stats.requests).toBe(before);
+    expect(standIns.model.stats.requests).toBe(before);
   });
 
   it('puts a structured output in results', async () => {

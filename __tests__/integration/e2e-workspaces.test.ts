@@ -1,23 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentResult } from '../../src/types.js';
-import { cliEnv, tempDir } from '../support/agents.js';
-import { readZip, startArtifactService } from '../support/artifact-service.js';
-import { startModelServer } from '../support/model-server.js';
+import { tempDir } from '../support/agents.js';
+import { readZip } from '../../stand-ins/artifact-service.js';
 import { checkoutState, git, makeRepo } from '../support/repos.js';
-import { LOCAL_CLAUDE, startAction } from '../support/run-action.js';
+import { LOCAL_CLAUDE, startAction } from '../../stand-ins/run-action.js';
+import { useStandIns } from '../support/fixture.js';
 
 // dist/index.js as the runner runs it, on a real repository: the README's pull-request example, a cancelled run,
 // and bad input.
-let model: Awaited<ReturnType<typeof startModelServer>>;
-let service: Awaited<ReturnType<typeof startArtifactService>>;
-beforeAll(async () => {
-  [model, service] = await Promise.all([startModelServer({ latencyMs: 500 }), startArtifactService()]);
-});
-afterAll(async () => {
-  await Promise.all([model?.close(), service?.close()]);
-});
+const standIns = useStandIns({ model: { latencyMs: 500 }, artifactService: true });
 
 const SOURCE = {
   'src/db.js': 'export const find = (name) => db.query("SELECT * FROM users WHERE name = \'" + name + "\'");\n',
@@ -34,7 +27,7 @@ function startOn(repo: string, inputs: Record<string, string>, onLine?: (line: s
       'working-directory': repo,
       ...inputs,
     },
-    env: { ...cliEnv(model.url), ...service.env() },
+    env: standIns.env(),
     onLine,
   });
 }
@@ -93,11 +86,11 @@ describe.each(OWN_TREE_ENGINES)("the README's pull-request example, on a checkou
   });
 
   it("uploads the patch and the agent's new file, never the untouched checkout", async () => {
-    const zip = readZip(await service.download(`pr-${engine}-security`));
+    const zip = readZip(await standIns.artifactService.download(`pr-${engine}-security`));
     expect(zip.get('workspace/findings.md')?.toString()).toBe('src/db.js builds SQL from input\n');
     expect(zip.get('changes.patch')?.toString()).toContain('+++ b/findings.md');
     expect([...zip.keys()].filter((k) => k.startsWith('workspace/'))).toEqual(['workspace/findings.md']);
-    const docs = readZip(await service.download(`pr-${engine}-docs`));
+    const docs = readZip(await standIns.artifactService.download(`pr-${engine}-docs`));
     expect([...docs.keys()].some((k) => k.startsWith('workspace/'))).toBe(false);
     // It changed nothing: no patch, which `git apply` would refuse as empty.
     expect(docs.has('changes.patch')).toBe(false);

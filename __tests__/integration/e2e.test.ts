@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { LOCAL_CLAUDE, ROOT, startAction } from '../support/run-action.js';
+import { LOCAL_CLAUDE, ROOT, startAction } from '../../stand-ins/run-action.js';
 import type { AgentResult } from '../../src/types.js';
-import { startModelServer } from '../support/model-server.js';
-import { cliEnv, tempDir } from '../support/agents.js';
+import { tempDir } from '../support/agents.js';
+import { useStandIns } from '../support/fixture.js';
 
 interface ActionYml {
   outputs: Record<string, unknown>;
@@ -13,11 +13,7 @@ interface ActionYml {
 
 // dist/index.js run as the runner runs it: INPUT_* variables with action.yml's defaults, and the
 // GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
-let server: Awaited<ReturnType<typeof startModelServer>>;
-beforeAll(async () => {
-  server = await startModelServer({ latencyMs: 5000 });
-});
-afterAll(() => server.close());
+const standIns = useStandIns({ model: { latencyMs: 5000 } });
 
 const API_KEY = 'sk-ant-e2e-secret-value-42';
 
@@ -25,7 +21,7 @@ function runAction(inputs: Record<string, string>) {
   return startAction({
     dir: tempDir('e2e-'),
     inputs: { 'claude-path': LOCAL_CLAUDE, upload: 'none', 'anthropic-api-key': API_KEY, ...inputs },
-    env: { ...cliEnv(server.url), ANTHROPIC_API_KEY: '' },
+    env: { ...standIns.env(), ANTHROPIC_API_KEY: '' },
   }).done;
 }
 
@@ -108,7 +104,7 @@ describe('node dist/index.js', () => {
 
 describe('node dist/index.js with bad input', () => {
   it('fails before any agent starts, naming the input, the item and the fix', async () => {
-    const before = server.stats.requests;
+    const before = standIns.model.stats.requests;
     const run = await runAction({ prompts: '- id: one\n  promt: hello' });
     expect(run.code).toBe(1);
     // Both problems of the item in one error, one to a line (%0A in a workflow command).
@@ -116,7 +112,7 @@ describe('node dist/index.js with bad input', () => {
       `::error::2 problems:%0A- Input 'prompts': item 0 (id "one"): unknown key "promt"; did you mean "prompt"?`,
     );
     expect(run.stdout).toContain(`%0A- Input 'prompts': item 0 (id "one"): needs a 'prompt' or a 'prompt-file'`);
-    expect(server.stats.requests).toBe(before);
+    expect(standIns.model.stats.requests).toBe(before);
     expect(run.outputs.results).toBeUndefined();
   });
 

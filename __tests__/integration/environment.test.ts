@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CLAUDE, startAction } from '../support/run-action.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_CLAUDE, LOCAL_CLAUDE, startAction } from '../../stand-ins/run-action.js';
 import { RUNNER_SECRETS } from '../../src/util/runner.js';
 import type { AgentResult } from '../../src/types.js';
-import { readZip, startArtifactService } from '../support/artifact-service.js';
-import { startModelServer } from '../support/model-server.js';
-import { cliEnv, FAKE_CLAUDE, tempDir } from '../support/agents.js';
+import { readZip } from '../../stand-ins/artifact-service.js';
+import { tempDir } from '../support/agents.js';
+import { useStandIns } from '../support/fixture.js';
 
 // What an agent can see of the runner's credentials, end to end through node dist/index.js: the runner's
 // tokens must not reach it at all, and the API key it needs must not come back out in anything the action writes.
@@ -14,14 +14,7 @@ const API_KEY = 'sk-ant-environment-test-key-0123456789';
 const GITHUB_TOKEN = 'ghs_environmentTestToken0123456789';
 const OIDC_TOKEN = 'oidc-secret-environment-test-0123456789';
 
-let server: Awaited<ReturnType<typeof startModelServer>>;
-let service: Awaited<ReturnType<typeof startArtifactService>>;
-beforeAll(async () => {
-  [server, service] = await Promise.all([startModelServer(), startArtifactService()]);
-});
-afterAll(async () => {
-  await Promise.all([server?.close(), service?.close()]);
-});
+const standIns = useStandIns({ model: true, artifactService: true });
 
 function runAction(claude: string, prompt: string, inputs: Record<string, string> = {}) {
   return startAction({
@@ -36,8 +29,7 @@ function runAction(claude: string, prompt: string, inputs: Record<string, string
       ...inputs,
     },
     env: {
-      ...cliEnv(server.url),
-      ...service.env(),
+      ...standIns.env(),
       ANTHROPIC_API_KEY: '',
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: OIDC_TOKEN,
       ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/oidc/token',
@@ -59,7 +51,7 @@ function filesUnder(dir: string): [string, string][] {
 }
 
 describe("an agent's Bash looking for the runner's credentials", () => {
-  const runtimeToken = () => service.env().ACTIONS_RUNTIME_TOKEN as string;
+  const runtimeToken = () => standIns.artifactService.env().ACTIONS_RUNTIME_TOKEN as string;
   let run: Awaited<ReturnType<typeof runAction>>;
   let result: AgentResult;
   let artifact: Map<string, Buffer>;
@@ -73,7 +65,7 @@ describe("an agent's Bash looking for the runner's credentials", () => {
     const results = JSON.parse(run.outputs.results ?? '[]') as AgentResult[];
     expect(results).toHaveLength(1);
     result = results[0] as AgentResult;
-    artifact = readZip(await service.download(`env-${path.basename(LOCAL_CLAUDE)}-probe`));
+    artifact = readZip(await standIns.artifactService.download(`env-${path.basename(LOCAL_CLAUDE)}-probe`));
   });
 
   it('ran the command: the runner tokens were empty, the API key was there and comes out masked', () => {
@@ -156,14 +148,14 @@ describe("the stand-in CLI's view of its environment", () => {
     const values = Object.values(seen.env).join('\n');
     expect(values).not.toContain(GITHUB_TOKEN);
     expect(values).not.toContain(OIDC_TOKEN);
-    expect(values).not.toContain(service.env().ACTIONS_RUNTIME_TOKEN);
+    expect(values).not.toContain(standIns.artifactService.env().ACTIONS_RUNTIME_TOKEN);
   });
 
   it('gets its own config folder, and the job environment otherwise', () => {
     expect(seen.configDir).toBe(path.join(result.outputDir, 'config'));
     expect(fs.statSync(seen.configDir ?? '').isDirectory()).toBe(true);
     expect(seen.env.DISABLE_AUTOUPDATER).toBe('1');
-    expect(seen.env.ANTHROPIC_BASE_URL).toBe(server.url);
+    expect(seen.env.ANTHROPIC_BASE_URL).toBe(standIns.model.url);
     expect(seen.env.PATH).toBe(process.env.PATH);
   });
 });

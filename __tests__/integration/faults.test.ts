@@ -1,18 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { agentPaths } from '../../src/agent/context.js';
 import { runAgent } from '../../src/agent/run.js';
 import { runAgents } from '../../src/schedule/run-agents.js';
 import type { AgentResult } from '../../src/types.js';
-import { startModelServer } from '../support/model-server.js';
-import { alive, context, FAKE_CLAUDE, spec } from '../support/agents.js';
+import { alive, context, spec } from '../support/agents.js';
+import { FAKE_CLAUDE } from '../../stand-ins/run-action.js';
+import { useStandIns } from '../support/fixture.js';
 
-let server: Awaited<ReturnType<typeof startModelServer>>;
-beforeAll(async () => {
-  server = await startModelServer({ latencyMs: 200 });
-});
-afterAll(() => server.close());
+const standIns = useStandIns({ model: { latencyMs: 200 } });
 
 /** Polls until the process is gone; true if it went within `ms`. */
 async function gone(pid: number, ms = 5000): Promise<boolean> {
@@ -38,14 +35,14 @@ const pidIn = (result: AgentResult, file: string) =>
   Number(fs.readFileSync(path.join(result.outputDir, 'workspace', file), 'utf8'));
 
 const fake = (overrides: Parameters<typeof context>[1] = {}) =>
-  context(server.url, { claude: FAKE_CLAUDE, ...overrides });
+  context(standIns.model.url, { claude: FAKE_CLAUDE, ...overrides });
 
 describe('faults from the model, through the real CLI, in one run', () => {
   let byId: Record<string, AgentResult>;
   let runDir: string;
 
   beforeAll(async () => {
-    const ctx = context(server.url, { retries: 2 });
+    const ctx = context(standIns.model.url, { retries: 2 });
     runDir = ctx.runDir;
     const results = await runAgents(
       [

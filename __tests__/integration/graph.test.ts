@@ -1,26 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readPlan } from '../../src/config/plan.js';
 import type { AgentDefaults } from '../../src/config/matrix.js';
 import { runAgents, type RunAgentsOptions } from '../../src/schedule/run-agents.js';
 import type { AgentResult, AgentSpec } from '../../src/types.js';
-import { startModelServer } from '../support/model-server.js';
 import { context, spec, tempDir } from '../support/agents.js';
+import { useStandIns } from '../support/fixture.js';
 
 // Agents that build on each other, through the real CLI against the stand-in model: the order they start in,
 // what each finds of the others' work, planners that add agents, and structured answers.
-let server: Awaited<ReturnType<typeof startModelServer>>;
-beforeAll(async () => {
-  server = await startModelServer({ latencyMs: 300 });
-});
-afterAll(() => server.close());
+const standIns = useStandIns({ model: { latencyMs: 300 } });
 
 const DEFAULTS: AgentDefaults = { allowedTools: [], disallowedTools: [], claudeArgs: [], timeoutMinutes: 2 };
 
 /** Runs `specs` as main.ts does: planners' files read by readPlan against a repository of their own. */
 async function run(specs: AgentSpec[], maxAgents = 100, extra: Partial<RunAgentsOptions> = {}) {
-  const ctx = context(server.url);
+  const ctx = context(standIns.model.url);
   const workspace = tempDir('graph-repo-');
   const results = await runAgents(
     specs.map((s, index) => ({ ...s, index })),
@@ -37,7 +33,7 @@ async function run(specs: AgentSpec[], maxAgents = 100, extra: Partial<RunAgents
 const at = (iso: string) => Date.parse(iso);
 const inputsOf = (r: AgentResult | undefined) => path.join(r!.outputDir, 'workspace', '.agent-inputs');
 /** The prompt the stand-in was given that contains `marker`. */
-const promptWith = (marker: string) => server.stats.prompts.find((p) => p.includes(marker)) ?? '';
+const promptWith = (marker: string) => standIns.model.stats.prompts.find((p) => p.includes(marker)) ?? '';
 
 describe('fan-out and fan-in', () => {
   let byId: Record<string, AgentResult>;

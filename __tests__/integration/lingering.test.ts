@@ -1,25 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runAgent } from '../../src/agent/run.js';
-import { startAction } from '../support/run-action.js';
+import { FAKE_CLAUDE, startAction } from '../../stand-ins/run-action.js';
 import type { AgentResult } from '../../src/types.js';
-import { startModelServer } from '../support/model-server.js';
-import { cliEnv, context, FAKE_CLAUDE, spec, tempDir } from '../support/agents.js';
+import { context, spec, tempDir } from '../support/agents.js';
+import { useStandIns } from '../support/fixture.js';
 
-let server: Awaited<ReturnType<typeof startModelServer>>;
-beforeAll(async () => {
-  server = await startModelServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const standIns = useStandIns({ model: true });
 
 describe('agents that do not end cleanly', () => {
   it('does not wait for a process outside the group that holds stdout open', async () => {
     const result = await runAgent(
       spec('escape', 'escape the group\n@escape\n@result done', { timeoutMinutes: 0.05 }),
-      context(server.url, { claude: FAKE_CLAUDE }),
+      context(standIns.model.url, { claude: FAKE_CLAUDE }),
     );
     expect(result).toMatchObject({ status: 'success', answer: 'done', exitCode: 0 });
     expect(result.durationMs).toBeLessThan(10_000);
@@ -34,7 +28,7 @@ describe('agents that do not end cleanly', () => {
         'claude-path': FAKE_CLAUDE,
         upload: 'none',
       },
-      env: { ...cliEnv(server.url) },
+      env: standIns.env(),
       onLine(line) {
         if (cancelledAt || !line.includes('■ quick success')) return;
         cancelledAt = Date.now();
@@ -50,7 +44,7 @@ describe('agents that do not end cleanly', () => {
   it('takes the result of a CLI that does not exit after it, without waiting for the timeout', async () => {
     const result = await runAgent(
       spec('linger', 'finish but stay\n@result done\n@hang', { timeoutMinutes: 1 }),
-      context(server.url, { claude: FAKE_CLAUDE }),
+      context(standIns.model.url, { claude: FAKE_CLAUDE }),
     );
     expect(result).toMatchObject({ status: 'success', answer: 'done' });
     expect(result.durationMs).toBeLessThan(30_000);

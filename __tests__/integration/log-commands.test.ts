@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentResult } from '../../src/types.js';
-import { cliEnv, tempDir } from '../support/agents.js';
-import { startModelServer } from '../support/model-server.js';
-import { LOCAL_CLAUDE, startAction } from '../support/run-action.js';
+import { tempDir } from '../support/agents.js';
+import { LOCAL_CLAUDE, startAction } from '../../stand-ins/run-action.js';
 import { obeyedCommands, type RunnerCommand } from '../support/runner-commands.js';
+import { useStandIns } from '../support/fixture.js';
 
 // node dist/index.js as the runner runs it, with agents that print workflow commands: through the real CLI's
 // Bash tool (the answer quotes what it printed), in a file name, and in the API's error message that becomes
 // the agent's error. The runner's parser, emulated over the action's output, must obey none of them, and
 // still every group, mask and annotation of the action's own.
 
-let server: Awaited<ReturnType<typeof startModelServer>>;
-beforeAll(async () => {
-  server = await startModelServer();
-});
-afterAll(() => server.close());
+const standIns = useStandIns({ model: true });
 
 const API_KEY = 'sk-ant-log-commands-test-0123456789';
 const FORGED = [
@@ -51,7 +47,7 @@ describe('agents that print workflow commands', () => {
         // Zips go to a folder under a file: every upload fails, and the action warns about each, itself.
         'artifacts-dir': 'github-output/zips',
       },
-      env: { ...cliEnv(server.url), ANTHROPIC_API_KEY: '' },
+      env: { ...standIns.env(), ANTHROPIC_API_KEY: '' },
     }).done;
     results = JSON.parse(run.outputs.results ?? '[]');
     obeyed = obeyedCommands(run.stdout).filter((c) => !['stop-commands', 'resume-commands'].includes(c.command));

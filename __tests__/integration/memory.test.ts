@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startAction } from '../support/run-action.js';
+import { FAKE_CLAUDE, startAction } from '../../stand-ins/run-action.js';
 import type { AgentResult } from '../../src/types.js';
-import { readZip } from '../support/artifact-service.js';
-import { FAKE_CLAUDE, tempDir } from '../support/agents.js';
+import { readZip } from '../../stand-ins/artifact-service.js';
+import { tempDir } from '../support/agents.js';
 
 // The action's own memory stays flat however much its agents print: two stand-in CLIs print 200 MB of
 // event lines each, as fast as the pipes take them, and the action's resident set is sampled all along.

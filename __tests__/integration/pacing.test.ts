@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openStartGate } from '../../src/agent/start-gate.js';
 import { runAgents } from '../../src/schedule/run-agents.js';
-import { context, FAKE_CLAUDE, spec } from '../support/agents.js';
+import { context, spec } from '../support/agents.js';
+import { FAKE_CLAUDE } from '../../stand-ins/run-action.js';
 
 describe('the start gate', () => {
   it('lets one CLI start at a time, yet runs them all at once', async () => {

@@ -1,27 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_CLAUDE, startAction } from '../support/run-action.js';
-import { startModelServer } from '../support/model-server.js';
-import { startGitHubApi } from '../support/github-api.js';
-import { cliEnv, tempDir } from '../support/agents.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { LOCAL_CLAUDE, startAction } from '../../stand-ins/run-action.js';
+import { tempDir } from '../support/agents.js';
+import { useStandIns } from '../support/fixture.js';
 
 // dist/index.js run as a runner runs it, on pull-request, scheduled and comment events, publishing to the
 // stand-in GitHub API through the real Octokit. Progress edits are throttled by a test interval
 // (CLAUDE_AGENT_MATRIX_PROGRESS_INTERVAL_MS): ten minutes, so that a run makes exactly its first and last
 // write, unless a test sets 0.
 
-let model: Awaited<ReturnType<typeof startModelServer>>;
-let api: Awaited<ReturnType<typeof startGitHubApi>>;
-beforeAll(async () => {
-  model = await startModelServer({ latencyMs: 200 });
-  api = await startGitHubApi({ permissions: { octo: 'admin', stranger: 'read' } });
+const standIns = useStandIns({
+  model: { latencyMs: 200 },
+  github: { permissions: { octo: 'admin', stranger: 'read' } },
 });
-afterAll(async () => {
-  await model.close();
-  await api.close();
-});
-beforeEach(() => api.reset());
+beforeEach(() => standIns.github.reset());
 
 const TOKEN = 'ghs_publishTestToken0123456789';
 const ZWJ = '\u200d';
@@ -57,9 +50,9 @@ async function runAction({ inputs, eventName, payload, actor = 'octo', intervalM
       ...inputs,
     },
     env: {
-      ...cliEnv(model.url),
+      ...standIns.env(),
       ANTHROPIC_API_KEY: '',
-      GITHUB_API_URL: api.url,
+      GITHUB_API_URL: standIns.github.url,
       GITHUB_SERVER_URL: 'http://github.localhost',
       GITHUB_REPOSITORY: 'octo/repo',
       GITHUB_RUN_ID: '99',
@@ -78,7 +71,7 @@ const summary = (writes: { method: string; path: string; status: number }[]) =>
 
 describe('a pull-request run', () => {
   it('shows the agents as they start, retries a 502, and ends with a safe comment that fits', async () => {
-    api.fail({ method: 'POST', path: /\/issues\/7\/comments$/, status: 502, times: 1 });
+    standIns.github.fail({ method: 'POST', path: /\/issues\/7\/comments$/, status: 502, times: 1 });
     const run = await runAction({
       eventName: 'pull_request',
       payload: prEvent(7),
@@ -92,7 +85,7 @@ describe('a pull-request run', () => {
       },
     });
     expect(run.code).toBe(0);
-    const writes = api.writes();
+    const writes = standIns.github.writes();
     // The 502 is retried; the two agents' ends make no edit within the interval; the final edit comes last.
     expect(summary(writes)).toEqual([
       'POST /issues/7/comments 502',
@@ -106,8 +99,8 @@ describe('a pull-request run', () => {
     expect(first).toMatch(/\| `huge` \| (🕓 waiting|⏳ running) \|/);
 
     const final = writes[2]!.body.body as string;
-    expect(api.comments.filter((c) => c.issue === 7)).toHaveLength(1);
-    expect(api.comments[0]!.body).toBe(final);
+    expect(standIns.github.comments.filter((c) => c.issue === 7)).toHaveLength(1);
+    expect(standIns.github.comments[0]!.body).toBe(final);
     expect(final.length).toBeLessThanOrEqual(65_536);
     expect(final).toContain('✅ all 2 agents succeeded');
     expect(final).toContain('| `mentions` | ✅ success |');
@@ -123,7 +116,7 @@ describe('a pull-request run', () => {
     expect(final).toContain('[Run summary](http://github.localhost/octo/repo/actions/runs/99)');
     expect(run.outputs['comment-url']).toBe('http://github.localhost/octo/repo/issues/7#issuecomment-1000');
     // The token went to GitHub as the token, and nowhere else.
-    expect(api.requests.every((r) => r.auth === `token ${TOKEN}`)).toBe(true);
+    expect(standIns.github.requests.every((r) => r.auth === `token ${TOKEN}`)).toBe(true);
     expect(run.stdout).not.toContain('::warning::');
   });
 
@@ -134,10 +127,13 @@ describe('a pull-request run', () => {
       inputs: { prompts: '- id: again\n  prompt: "Second run\\n@answer second answer"' },
     });
     expect(run.code).toBe(0);
-    expect(summary(api.writes())).toEqual(['PATCH /issues/comments/1000 200', 'PATCH /issues/comments/1000 200']);
-    expect(api.comments.filter((c) => c.issue === 7)).toHaveLength(1);
-    expect(api.comments[0]!.body).toContain('> second answer');
-    expect(api.comments[0]!.body).not.toContain('mentions');
+    expect(summary(standIns.github.writes())).toEqual([
+      'PATCH /issues/comments/1000 200',
+      'PATCH /issues/comments/1000 200',
+    ]);
+    expect(standIns.github.comments.filter((c) => c.issue === 7)).toHaveLength(1);
+    expect(standIns.github.comments[0]!.body).toContain('> second answer');
+    expect(standIns.github.comments[0]!.body).not.toContain('mentions');
     expect(run.outputs['comment-url']).toBe('http://github.localhost/octo/repo/issues/7#issuecomment-1000');
   });
 
@@ -156,7 +152,7 @@ describe('a pull-request run', () => {
       },
     });
     expect(run.code).toBe(0);
-    const writes = api.writes();
+    const writes = standIns.github.writes();
     expect(writes[0]).toMatchObject({ method: 'POST', path: '/repos/octo/repo/issues/7/comments', status: 201 });
     expect(
       writes.slice(1).every((w) => w.method === 'PATCH' && w.path === `/repos/octo/repo/issues/comments/${1001}`),
@@ -167,12 +163,17 @@ describe('a pull-request run', () => {
       bodies.some((b) => /[12] of 3 agents finished/.test(b) && b.includes('✅ success') && b.includes('⏳ running')),
     ).toBe(true);
     expect(bodies.at(-1)).toContain('✅ all 3 agents succeeded');
-    expect(api.comments.filter((c) => c.issue === 7)).toHaveLength(2);
+    expect(standIns.github.comments.filter((c) => c.issue === 7)).toHaveLength(2);
   });
 
   it('turns a refusal (403) into one warning naming the permission, and the step still succeeds', async () => {
     for (const method of ['POST', 'PATCH']) {
-      api.fail({ method, path: /\/comments/, status: 403, message: 'Resource not accessible by integration' });
+      standIns.github.fail({
+        method,
+        path: /\/comments/,
+        status: 403,
+        message: 'Resource not accessible by integration',
+      });
     }
     const run = await runAction({
       eventName: 'pull_request',
@@ -184,12 +185,17 @@ describe('a pull-request run', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/Could not comment on #8: the token may not \(HTTP 403\)\. Add `pull-requests: write`/);
     // Refused once, tried no more: not on progress, not at the end.
-    expect(summary(api.writes())).toEqual(['POST /issues/8/comments 403']);
+    expect(summary(standIns.github.writes())).toEqual(['POST /issues/8/comments 403']);
     expect(run.outputs['comment-url']).toBeUndefined();
   });
 
   it('on a pull request from a fork, says the token is read-only there', async () => {
-    api.fail({ method: 'POST', path: /\/comments$/, status: 403, message: 'Resource not accessible by integration' });
+    standIns.github.fail({
+      method: 'POST',
+      path: /\/comments$/,
+      status: 403,
+      message: 'Resource not accessible by integration',
+    });
     const run = await runAction({
       eventName: 'pull_request',
       payload: prEvent(9, 'someone/fork'),
@@ -208,7 +214,12 @@ describe('a scheduled run with issue-title', () => {
 
   it('writes report.md (failed and timed-out agents) and the report to a new issue', async () => {
     // An issue with the same title that someone else opened is not this token's.
-    const theirs = api.addIssue({ repo: 'octo/repo', title: 'Nightly report', body: 'mine', login: 'someone' });
+    const theirs = standIns.github.addIssue({
+      repo: 'octo/repo',
+      title: 'Nightly report',
+      body: 'mine',
+      login: 'someone',
+    });
     const run = await runAction({
       eventName: 'schedule',
       payload: { schedule: '0 3 * * *', repository: { full_name: 'octo/repo', private: false } },
@@ -238,13 +249,13 @@ describe('a scheduled run with issue-title', () => {
     // Uploaded beside the agents' artifacts (a zip here, outside GitHub Actions).
     expect(fs.existsSync(path.join(run.dir, 'agent-artifacts', 'agent-report.zip'))).toBe(true);
 
-    const created = api.writes();
+    const created = standIns.github.writes();
     expect(summary(created)).toEqual(['POST /issues 201']);
     expect(created[0]!.body).toMatchObject({ title: 'Nightly report', labels: ['report', 'nightly'] });
     const body = created[0]!.body.body as string;
     expect(body).toBe(`<!-- claude-agent-matrix:issue:agent -->\n${report}`);
     // Looked for among the open issues changed last, before it was created.
-    const search = api.requests.find((r) => r.method === 'GET' && r.path.endsWith('/issues'));
+    const search = standIns.github.requests.find((r) => r.method === 'GET' && r.path.endsWith('/issues'));
     expect(search?.query).toMatchObject({ state: 'open', sort: 'updated', direction: 'desc' });
     issueUrl = run.outputs['issue-url']!;
     expect(issueUrl).toMatch(/^http:\/\/github\.localhost\/octo\/repo\/issues\/\d+$/);
@@ -253,7 +264,7 @@ describe('a scheduled run with issue-title', () => {
 
   it('finds that issue on the next run and replaces its body; comment-on comments where the event has no pull request', async () => {
     // Issues changed since put ours on the second page.
-    for (let i = 0; i < 150; i++) api.addIssue({ repo: 'octo/repo', title: `Bug ${i}`, login: 'someone' });
+    for (let i = 0; i < 150; i++) standIns.github.addIssue({ repo: 'octo/repo', title: `Bug ${i}`, login: 'someone' });
     const run = await runAction({
       eventName: 'workflow_dispatch',
       payload: { repository: { full_name: 'octo/repo', private: false } },
@@ -265,14 +276,14 @@ describe('a scheduled run with issue-title', () => {
     });
     expect(run.code).toBe(0);
     const number = Number(issueUrl.split('/').at(-1));
-    expect(summary(api.writes()).sort()).toEqual(
+    expect(summary(standIns.github.writes()).sort()).toEqual(
       [`PATCH /issues/${number} 200`, 'POST /issues/12/comments 201', 'PATCH /issues/comments/1002 200'].sort(),
     );
     expect(run.outputs['issue-url']).toBe(issueUrl);
     expect(
-      api.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/issues')).map((r) => r.query.page),
+      standIns.github.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/issues')).map((r) => r.query.page),
     ).toEqual([undefined, '2']);
-    const ours = api.issues.filter((i) => i.title === 'Nightly report');
+    const ours = standIns.github.issues.filter((i) => i.title === 'Nightly report');
     expect(ours).toHaveLength(2);
     expect(ours.find((i) => i.number === number)!.body).toContain('> all good');
     expect(run.outputs['comment-url']).toBe('http://github.localhost/octo/repo/issues/12#issuecomment-1002');
@@ -288,7 +299,7 @@ describe('on events anyone can trigger', () => {
   };
 
   it('starts no agent for an actor without write access, says why, and succeeds', async () => {
-    const before = model.stats.requests;
+    const before = standIns.model.stats.requests;
     const run = await runAction({
       eventName: 'issue_comment',
       payload: commentEvent,
@@ -297,13 +308,13 @@ describe('on events anyone can trigger', () => {
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/::notice::No agent started: stranger has read access to the repository, not write\./);
-    expect(model.stats.requests).toBe(before);
-    expect(summary(api.requests)).toEqual(['GET /collaborators/stranger/permission 200']);
+    expect(standIns.model.stats.requests).toBe(before);
+    expect(summary(standIns.github.requests)).toEqual(['GET /collaborators/stranger/permission 200']);
     expect(run.outputs.results).toBeUndefined();
   });
 
   it('starts for an actor listed in allowed-actors, and comments on the pull request', async () => {
-    const before = model.stats.requests;
+    const before = standIns.model.stats.requests;
     const run = await runAction({
       eventName: 'issue_comment',
       payload: commentEvent,
@@ -311,9 +322,9 @@ describe('on events anyone can trigger', () => {
       inputs: { 'allowed-actors': 'dependabot[bot], stranger', prompts: '- Review this pull request' },
     });
     expect(run.code).toBe(0);
-    expect(model.stats.requests).toBeGreaterThan(before);
-    expect(api.requests.some((r) => r.path.includes('/collaborators/'))).toBe(false);
-    expect(api.comments.filter((c) => c.issue === 10)).toHaveLength(1);
+    expect(standIns.model.stats.requests).toBeGreaterThan(before);
+    expect(standIns.github.requests.some((r) => r.path.includes('/collaborators/'))).toBe(false);
+    expect(standIns.github.comments.filter((c) => c.issue === 10)).toHaveLength(1);
   });
 });
 
@@ -335,8 +346,8 @@ describe('a pull-request run cancelled by the runner', () => {
         prompts: '- id: quick\n  prompt: "Quick\\n@answer done"\n- id: slow\n  prompt: "Slow\\n@latency 60000"',
       },
       env: {
-        ...cliEnv(model.url),
-        GITHUB_API_URL: api.url,
+        ...standIns.env(),
+        GITHUB_API_URL: standIns.github.url,
         GITHUB_REPOSITORY: 'octo/repo',
         GITHUB_EVENT_NAME: 'pull_request',
         GITHUB_EVENT_PATH: eventPath,
@@ -360,18 +371,21 @@ describe('a pull-request run cancelled by the runner', () => {
     const run = await cancelled(20);
     expect(run.code).toBe(1);
     expect(run.exitMs).toBeLessThan(7000);
-    const final = api.comments.find((c) => c.issue === 20)!.body;
+    const final = standIns.github.comments.find((c) => c.issue === 20)!.body;
     expect(final).toContain('| `slow` | ⏹️ cancelled |');
     expect(final).toContain('| `quick` | ✅ success |');
   });
 
   it('does not wait past the deadline for a GitHub API that does not answer', async () => {
-    api.fail({ method: 'PATCH', path: /\/comments\//, hang: true });
+    standIns.github.fail({ method: 'PATCH', path: /\/comments\//, hang: true });
     const run = await cancelled(21);
     expect(run.code).toBe(1);
     expect(run.exitMs).toBeLessThan(7000);
     // The final edit was sent and never answered (status 0).
-    const id = api.comments.find((c) => c.issue === 21)!.id;
-    expect(summary(api.writes())).toEqual(['POST /issues/21/comments 201', `PATCH /issues/comments/${id} 0`]);
+    const id = standIns.github.comments.find((c) => c.issue === 21)!.id;
+    expect(summary(standIns.github.writes())).toEqual([
+      'POST /issues/21/comments 201',
+      `PATCH /issues/comments/${id} 0`,
+    ]);
   });
 });

@@ -1,27 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Pushback } from '../../src/agent/events.js';
 import { runAgent } from '../../src/agent/run.js';
 import { runAgents } from '../../src/schedule/run-agents.js';
 import type { AgentResult } from '../../src/types.js';
-import { startModelServer } from '../support/model-server.js';
-import { CLIS, LOCAL_CLAUDE, startAction } from '../support/run-action.js';
-import { cliEnv, context, spec as agentSpec, tempDir } from '../support/agents.js';
+import { CLIS, LOCAL_CLAUDE, startAction } from '../../stand-ins/run-action.js';
+import { context, spec as agentSpec, tempDir } from '../support/agents.js';
+import { useStandIns } from '../support/fixture.js';
 
 // Rate limits, overload, fallback and budgets, with every CLI version the action supports (the pinned one
 // and the oldest) against the stand-in model.
-let server: Awaited<ReturnType<typeof startModelServer>>;
-beforeAll(async () => {
-  server = await startModelServer({ latencyMs: 200 });
-});
-afterAll(() => server.close());
+const standIns = useStandIns({ model: { latencyMs: 200 } });
 
 /** The CLI's own retries: the tests' default is none, so say how many. */
 const retrying = (claude: string, retries: number, overrides: Parameters<typeof context>[1] = {}) =>
-  context(server.url, {
+  context(standIns.model.url, {
     claude,
-    baseEnv: { ...cliEnv(server.url), CLAUDE_CODE_MAX_RETRIES: String(retries) },
+    baseEnv: { ...standIns.env(), CLAUDE_CODE_MAX_RETRIES: String(retries) },
     ...overrides,
   });
 
@@ -101,13 +97,13 @@ describe.each(CLIS)('CLI $version: retries and classification', ({ version, clau
     );
     // The stand-in never answers the main model: the answer came from the fallback.
     expect(result).toMatchObject({ status: 'success', answer: 'from the fallback' });
-    expect(server.stats.models).toEqual(expect.arrayContaining(['claude-opus-4-6', 'claude-sonnet-4-5']));
+    expect(standIns.model.stats.models).toEqual(expect.arrayContaining(['claude-opus-4-6', 'claude-sonnet-4-5']));
   });
 });
 
 describe('a run over its budget', () => {
   it('skips the agents still waiting once the finished ones cost the budget; the running one finishes', async () => {
-    const ctx = context(server.url);
+    const ctx = context(standIns.model.url);
     const costly = (id: string) => agentSpec(id, `Spend\n@usage 100000 100\n@latency 1000`);
     const results = await runAgents([costly('first'), costly('second'), costly('third'), costly('fourth')], {
       maxParallel: 2,
@@ -126,12 +122,11 @@ describe('a run over its budget', () => {
 });
 
 describe.each(CLIS)('node dist/index.js with CLI $version under a capacity of 2', ({ claude }) => {
-  let capped: Awaited<ReturnType<typeof startModelServer>>;
+  const capped = useStandIns({ model: { latencyMs: 500, capacity: 2 } });
   let run: Awaited<ReturnType<typeof startAction>['done']>;
   let results: AgentResult[];
 
   beforeAll(async () => {
-    capped = await startModelServer({ latencyMs: 500, capacity: 2 });
     // The first two hold the capacity for 10 s, so the others, started meanwhile, surely meet 429s.
     const prompts = Array.from({ length: 10 }, (_, i) => ({
       id: `a${i + 1}`,
@@ -141,17 +136,16 @@ describe.each(CLIS)('node dist/index.js with CLI $version under a capacity of 2'
       dir: tempDir('capacity-'),
       inputs: { prompts: JSON.stringify(prompts), 'claude-path': claude, upload: 'none', retries: '3' },
       // The CLI retries the 429s itself, as it does by default; the action hears each retry as it happens.
-      env: { ...cliEnv(capped.url), ANTHROPIC_API_KEY: 'sk-ant-capacity', CLAUDE_CODE_MAX_RETRIES: '10' },
+      env: { ...capped.env(), ANTHROPIC_API_KEY: 'sk-ant-capacity', CLAUDE_CODE_MAX_RETRIES: '10' },
     }).done;
     results = JSON.parse(run.outputs.results ?? '[]');
   });
-  afterAll(() => capped.close());
 
   it('gets all ten agents through', () => {
     expect(run.code).toBe(0);
     expect(results.map((r) => r.status)).toEqual(Array(10).fill('success'));
-    expect(capped.stats.rejected).toBeGreaterThan(0);
-    expect(capped.stats.maxInFlight).toBe(2);
+    expect(capped.model.stats.rejected).toBeGreaterThan(0);
+    expect(capped.model.stats.maxInFlight).toBe(2);
   });
 
   it('says in the log each time it lowers the concurrency', () => {
@@ -177,16 +171,16 @@ describe('node dist/index.js with a bad budget', () => {
     ['budget-usd', '-1'],
     ['max-budget-usd', 'lots'],
   ])('fails before any agent starts when %s is %j, naming the input', async (input, value) => {
-    const before = server.stats.requests;
+    const before = standIns.model.stats.requests;
     const run = await startAction({
       dir: tempDir('bad-budget-'),
       inputs: { prompts: '- hi', 'claude-path': LOCAL_CLAUDE, upload: 'none', [input]: value },
-      env: { ...cliEnv(server.url), ANTHROPIC_API_KEY: 'sk-ant-budget' },
+      env: { ...standIns.env(), ANTHROPIC_API_KEY: 'sk-ant-budget' },
     }).done;
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
       `::error::Input '${input}' must be an amount of US dollars above zero, such as 0.50 or 5; got "${value}"`,
     );
-    expect(server.stats.requests).toBe(before);
+    expect(standIns.model.stats.requests).toBe(before);
   });
 });

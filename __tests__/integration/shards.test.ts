@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentResult } from '../../src/types.js';
-import { FAKE_CLAUDE, tempDir } from '../support/agents.js';
-import { readZip, startArtifactService } from '../support/artifact-service.js';
-import { startGitHubApi } from '../support/github-api.js';
-import { startAction } from '../support/run-action.js';
+import { tempDir } from '../support/agents.js';
+import { readZip } from '../../stand-ins/artifact-service.js';
+import { FAKE_CLAUDE, startAction } from '../../stand-ins/run-action.js';
+import { useStandIns } from '../support/fixture.js';
 
 // A matrix split over three shards and made one by the aggregate action, both bundled (dist/index.js,
 // dist/aggregate/index.js) and run as the runner runs them, with the fake CLI (it answers at once): through
@@ -164,30 +164,24 @@ describe('the aggregate step ends as the main step does', () => {
 });
 
 describe('shards through the artifact service', () => {
-  let service: Awaited<ReturnType<typeof startArtifactService>>;
-  beforeAll(async () => {
-    service = await startArtifactService();
-  });
-  afterAll(async () => {
-    await service?.close();
-  });
+  const standIns = useStandIns({ artifactService: true });
 
   it('uploads each shard’s artifacts, and the aggregate step lists and downloads the shards', async () => {
     const root = tempDir('shards-service-');
     const shards = await Promise.all(
-      [1, 2, 3].map((i) => runShard(path.join(root, `shard-${i}`), i, {}, service.env())),
+      [1, 2, 3].map((i) => runShard(path.join(root, `shard-${i}`), i, {}, standIns.artifactService.env())),
     );
     expect(shards.map((s) => s.code)).toEqual([0, 1, 0]);
-    const names = service.artifacts.map((a) => a.name).sort();
+    const names = standIns.artifactService.artifacts.map((a) => a.name).sort();
     expect(names).toEqual(
       [...ORDER.map((id) => `agent-${id}`), ...[1, 2, 3].map((i) => `agent-shard-${i}-of-3`)].sort(),
     );
 
-    const run = await runAggregate(path.join(root, 'aggregate'), {}, service.env());
+    const run = await runAggregate(path.join(root, 'aggregate'), {}, standIns.artifactService.env());
     expect(run.stdout).toContain('3 shard artifacts of prefix agent among the run');
     expect(ids(run.outputs.results)).toEqual(ORDER);
     expect(run.outputs).toMatchObject({ succeeded: '6', failed: '1' });
-    expect(service.requests.filter((r) => r.method === 'GetSignedArtifactURL')).toHaveLength(3);
+    expect(standIns.artifactService.requests.filter((r) => r.method === 'GetSignedArtifactURL')).toHaveLength(3);
   });
 
   it('refuses, before any agent starts, a step that would pass 500 artifacts in its job with earlier steps', async () => {
@@ -201,7 +195,7 @@ describe('shards through the artifact service', () => {
         'artifact-prefix': 'first',
         shard: '1/1',
       },
-      env: service.env(),
+      env: standIns.artifactService.env(),
     }).done;
     expect(first.code).toBe(0);
     // 498 more in the same job (the same RUNNER_TEMP) would be 501.
@@ -213,7 +207,7 @@ describe('shards through the artifact service', () => {
         'claude-path': FAKE_CLAUDE,
         'artifact-prefix': 'second',
       },
-      env: service.env(),
+      env: standIns.artifactService.env(),
     }).done;
     expect(second.code).toBe(1);
     expect(second.stdout).toContain(
@@ -228,11 +222,10 @@ describe('shards on a pull request, and the aggregate step publishing for all of
   const root = tempDir('shards-pr-');
   const artifactsDir = path.join(root, 'artifacts');
   const eventPath = path.join(root, 'event.json');
-  let api: Awaited<ReturnType<typeof startGitHubApi>>;
+  const standIns = useStandIns({ github: { permissions: { octo: 'admin' } } });
   let github: Record<string, string>;
 
   beforeAll(async () => {
-    api = await startGitHubApi({ permissions: { octo: 'admin' } });
     fs.writeFileSync(
       eventPath,
       JSON.stringify({
@@ -247,7 +240,7 @@ describe('shards on a pull request, and the aggregate step publishing for all of
       }),
     );
     github = {
-      GITHUB_API_URL: api.url,
+      GITHUB_API_URL: standIns.github.url,
       GITHUB_SERVER_URL: 'http://github.localhost',
       GITHUB_REPOSITORY: 'octo/repo',
       GITHUB_RUN_ID: '41',
@@ -256,16 +249,15 @@ describe('shards on a pull request, and the aggregate step publishing for all of
       GITHUB_ACTOR: 'octo',
     };
   });
-  afterAll(() => api.close());
 
   it('leaves the comment to the aggregate step, which writes one with every agent and the report', async () => {
     const inputs = { 'artifacts-dir': artifactsDir, 'github-token': 'ghs_shardsToken0123456789' };
     const shards = await Promise.all([1, 2, 3].map((i) => runShard(path.join(root, `shard-${i}`), i, inputs, github)));
     expect(shards[0]!.stdout).toContain('Shards do not comment or write the issue');
-    expect(api.writes()).toEqual([]);
+    expect(standIns.github.writes()).toEqual([]);
 
     const run = await runAggregate(path.join(root, 'aggregate'), inputs, github);
-    const comments = api.comments.filter((c) => c.issue === 7);
+    const comments = standIns.github.comments.filter((c) => c.issue === 7);
     expect(comments).toHaveLength(1);
     for (const id of ORDER) expect(comments[0]!.body).toContain(`\`${id}\``);
     expect(run.outputs['comment-url']).toBeTruthy();

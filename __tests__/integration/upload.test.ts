@@ -6,32 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { secretPatterns } from '../../src/util/redact.js';
 import { stageAgentFolder } from '../../src/artifacts/stage.js';
 import { createUploader, type UploadOutcome } from '../../src/artifacts/upload.js';
-
-// The fixture is plain JavaScript; its shape, for the type checker.
-interface Artifact {
-  id: number;
-  name: string;
-  size: number;
-  hash: string | undefined;
-  expiresAt: string | undefined;
-}
-interface ArtifactService {
-  url: string;
-  artifacts: Artifact[];
-  requests: { method: string; body: unknown; status: number }[];
-  env(): Record<string, string>;
-  takeName(name: string): void;
-  download(name: string): Promise<Buffer>;
-  close(): Promise<void>;
-}
-interface Fixture {
-  startArtifactService(): Promise<ArtifactService>;
-  readZip(zip: Buffer): Map<string, Buffer>;
-  runtimeEnv(resultsUrl: string, ids?: { runId?: string; jobId?: string }): Record<string, string>;
-  sha256(data: Buffer): string;
-}
-const fixture = (await import(new URL('../support/artifact-service.js', import.meta.url).href)) as Fixture;
-const { readZip, sha256 } = fixture;
+import { readZip, runtimeEnv, sha256, type Artifact } from '../../stand-ins/artifact-service.js';
+import { useStandIns } from '../support/fixture.js';
 
 const SECRET = 'sk-test-0123456789abcdef';
 const QUOTED_SECRET = 'pa"ss\\word-42';
@@ -132,14 +108,10 @@ async function withEnv<T>(env: Record<string, string | undefined>, run: () => Pr
 }
 
 describe('with the artifact service', () => {
-  let service: ArtifactService;
+  const standIns = useStandIns({ artifactService: true });
   let env: Record<string, string>;
-  beforeAll(async () => {
-    service = await fixture.startArtifactService();
-    env = service.env();
-  });
-  afterAll(async () => {
-    await service?.close();
+  beforeAll(() => {
+    env = standIns.artifactService.env();
   });
 
   it('uploads each agent as its own artifact as soon as it finishes', async () => {
@@ -156,7 +128,7 @@ describe('with the artifact service', () => {
       });
       uploader.agentFinished('alpha', dirs.get('alpha') as string);
       // The first upload lands while the others are still "running", before finish() is called.
-      await vi.waitFor(() => expect(service.artifacts.map((a) => a.name)).toContain('run-alpha'), {
+      await vi.waitFor(() => expect(standIns.artifactService.artifacts.map((a) => a.name)).toContain('run-alpha'), {
         timeout: 60_000,
         interval: 20,
       });
@@ -168,14 +140,14 @@ describe('with the artifact service', () => {
     expect([...outcomes.keys()]).toEqual(ids);
     for (const id of ids) {
       const outcome = outcomes.get(id) as UploadOutcome;
-      const artifact = service.artifacts.find((a) => a.name === `run-${id}`) as Artifact;
+      const artifact = standIns.artifactService.artifacts.find((a) => a.name === `run-${id}`) as Artifact;
       expect(outcome).toEqual({
         artifactName: `run-${id}`,
         artifactId: artifact.id,
         artifactUrl: `http://github.localhost/owner/repo/actions/runs/4242/artifacts/${artifact.id}`,
       });
       expect(artifact.expiresAt).toBeTruthy();
-      const zip = await service.download(`run-${id}`);
+      const zip = await standIns.artifactService.download(`run-${id}`);
       expect(artifact.hash).toBe(`sha256:${sha256(zip)}`);
       expect(artifact.size).toBe(zip.length);
       expectAgentContents(readZip(zip), id);
@@ -184,7 +156,7 @@ describe('with the artifact service', () => {
   });
 
   it('turns a 409 for one name into a warning on that agent and uploads the others', async () => {
-    service.takeName('taken-beta');
+    standIns.artifactService.takeName('taken-beta');
     const outcomes = await withEnv(env, async () => {
       const uploader = createUploader({ mode: 'per-agent', prefix: 'taken', artifactsDir: tmp, secrets: SECRETS });
       for (const id of ['alpha', 'beta', 'gamma']) uploader.agentFinished(id, makeAgentFolder(id));
@@ -197,14 +169,16 @@ describe('with the artifact service', () => {
     expect(beta.warning).toMatch(/different `artifact-prefix`/);
     for (const id of ['alpha', 'gamma']) {
       expect(outcomes.get(id)?.warning).toBeUndefined();
-      expect(outcomes.get(id)?.artifactId).toBe(service.artifacts.find((a) => a.name === `taken-${id}`)?.id);
+      expect(outcomes.get(id)?.artifactId).toBe(
+        standIns.artifactService.artifacts.find((a) => a.name === `taken-${id}`)?.id,
+      );
     }
-    expect(service.requests.filter((r) => r.status === 409)).toHaveLength(1);
+    expect(standIns.artifactService.requests.filter((r) => r.status === 409)).toHaveLength(1);
   });
 
   it('turns any other failed upload into a warning', async () => {
     // A token the service did not issue: it answers 401, which the client does not retry.
-    const otherRun = { ...env, ...fixture.runtimeEnv(service.url, { runId: 'another-run' }) };
+    const otherRun = { ...env, ...runtimeEnv(standIns.artifactService.url, { runId: 'another-run' }) };
     const outcomes = await withEnv(otherRun, async () => {
       const uploader = createUploader({ mode: 'per-agent', prefix: 'other', artifactsDir: tmp, secrets: SECRETS });
       uploader.agentFinished('a', makeAgentFolder('a'));
@@ -214,7 +188,7 @@ describe('with the artifact service', () => {
       artifactName: 'other-a',
       warning: expect.stringMatching(/^Artifact other-a was not uploaded: .*\(401\) Unauthorized/),
     });
-    expect(service.artifacts.map((a) => a.name)).not.toContain('other-a');
+    expect(standIns.artifactService.artifacts.map((a) => a.name)).not.toContain('other-a');
   });
 
   it('uploads one combined artifact with a folder per agent', async () => {
@@ -225,8 +199,8 @@ describe('with the artifact service', () => {
       uploader.agentFinished('lost', path.join(tmp, 'no-such-folder'));
       return uploader.finish();
     });
-    const artifact = service.artifacts.find((a) => a.name === 'comb-all') as Artifact;
-    expect(service.artifacts.filter((a) => a.name.startsWith('comb-'))).toHaveLength(1);
+    const artifact = standIns.artifactService.artifacts.find((a) => a.name === 'comb-all') as Artifact;
+    expect(standIns.artifactService.artifacts.filter((a) => a.name.startsWith('comb-'))).toHaveLength(1);
     for (const id of ['one', 'two']) {
       expect(outcomes.get(id)).toEqual({
         artifactName: 'comb-all',
@@ -235,7 +209,7 @@ describe('with the artifact service', () => {
       });
     }
     expect(outcomes.get('lost')?.warning).toMatch(/comb-all was not uploaded.*ENOENT/);
-    const zip = await service.download('comb-all');
+    const zip = await standIns.artifactService.download('comb-all');
     expect(artifact.hash).toBe(`sha256:${sha256(zip)}`);
     const files = readZip(zip);
     expect(files.size).toBe(2 * EXPECTED_FILES.length);

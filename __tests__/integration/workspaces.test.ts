@@ -1,21 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { stageAgentFolder } from '../../src/artifacts/stage.js';
 import { runAgents } from '../../src/schedule/run-agents.js';
 import type { AgentResult, AgentSpec } from '../../src/types.js';
 import { planWorkspaces } from '../../src/workspace/checkout.js';
 import { openWorkspaces } from '../../src/workspace/workspaces.js';
 import { context, spec, tempDir } from '../support/agents.js';
-import { startModelServer } from '../support/model-server.js';
 import { checkoutState, commitAll, git, makeRepo, writeFiles } from '../support/repos.js';
+import { useStandIns } from '../support/fixture.js';
 
 // Real CLIs against the stand-in model, working in worktrees and copies of real repositories made here.
-let server: Awaited<ReturnType<typeof startModelServer>>;
-beforeAll(async () => {
-  server = await startModelServer({ latencyMs: 300 });
-});
-afterAll(() => server.close());
+const standIns = useStandIns({ model: { latencyMs: 300 } });
 
 /** Runs the agents on the checkout at `workingDirectory` as the action does: plan, agents, close. */
 async function run(
@@ -23,7 +19,7 @@ async function run(
   workingDirectory: string,
   options: { ref?: string; retries?: number; maxParallel?: number } = {},
 ) {
-  const ctx = context(server.url, { retries: options.retries ?? 0 });
+  const ctx = context(standIns.model.url, { retries: options.retries ?? 0 });
   const plan = await planWorkspaces({ workingDirectory, ref: options.ref ?? '', specs });
   const workspaces = openWorkspaces(plan, { runDir: ctx.runDir, signal: ctx.signal, specs });
   let results: AgentResult[];
@@ -102,7 +98,7 @@ describe.each(OWN_TREE_ENGINES)('agents, each in its own %s of a repository', (e
   });
 
   it("loads the repository's CLAUDE.md and .claude/settings.json into the agent", () => {
-    const seen = server.stats.seen.find((s) => s.prompt.startsWith('Quote the readme'))!;
+    const seen = standIns.model.stats.seen.find((s) => s.prompt.startsWith('Quote the readme'))!;
     expect(seen.context).toContain('Always mention the word PERSIMMON.');
     expect(seen.model).toBe('stand-in-from-project-settings');
   });
@@ -265,7 +261,7 @@ describe('a copy, the checkout itself, and a working directory below the top', (
   it('fails only the agent whose worktree cannot be made, with the reason', async () => {
     const repo = makeRepo({ 'a.txt': 'a\n' });
     const before = checkoutState(repo);
-    const ctx = context(server.url);
+    const ctx = context(standIns.model.url);
     const specs = [spec('blocked', 'Blocked\n@answer never'), spec('fine', 'Fine\n@answer fine')];
     // Something already occupies where the worktree should go: git refuses to make it there.
     fs.mkdirSync(path.join(ctx.runDir, '.workspaces', 'blocked'), { recursive: true });
@@ -309,7 +305,7 @@ describe('settings and MCP servers for the CLI', () => {
     );
     const configured = byId.configured!;
     expect(configured.status).toBe('success');
-    expect(server.stats.seen.find((s) => s.prompt.startsWith('Configured'))?.model).toBe(
+    expect(standIns.model.stats.seen.find((s) => s.prompt.startsWith('Configured'))?.model).toBe(
       'stand-in-from-settings-input',
     );
     const init = JSON.parse(fs.readFileSync(path.join(configured.outputDir, 'events.jsonl'), 'utf8').split('\n')[0]!);

@@ -2,13 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AgentContext } from '../../src/agent/context.js';
 import type { AgentSpec } from '../../src/types.js';
-import { LOCAL_CLAUDE } from './run-action.js';
-
-/** The stand-in CLI, for faults a real CLI cannot be made to show through the model. */
-export const FAKE_CLAUDE = fileURLToPath(new URL('./fake-claude.js', import.meta.url));
+import { LOCAL_CLAUDE } from '../../stand-ins/run-action.js';
 
 /**
  * Whether a process still runs. A zombie has ended: it only waits to be reaped, which a container's init

@@ -10,7 +10,7 @@
 // - Data is unescaped (%25 %0D %0A, and `:` `,` in properties) as the runner unescapes it.
 
 /** The commands the runner has extensions for (and so parses at all). */
-export const RUNNER_COMMANDS = [
+const RUNNER_COMMANDS = [
   'add-mask',
   'add-matcher',
   'add-path',

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
-export const SUDO_RUNNER = 'cam-test-runner';
+const SUDO_RUNNER = 'cam-test-runner';
 
 /** @param {string[]} argv */
 const ok = (argv) => {

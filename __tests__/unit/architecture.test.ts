@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../support/run-action.js';
+import { ROOT } from '../../stand-ins/run-action.js';
 
 // The pipeline's layering, held by a test: each folder of src/ may import only the folders listed for it.
 // `.` is src/ itself (index.ts, main.ts, types.ts); main.ts and index.ts sit on top of everything.

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { ROOT } from '../support/run-action.js';
+import { ROOT } from '../../stand-ins/run-action.js';
 
 // The workflow YAML the project shows people is what they copy. Every block must parse, and no `run:` script
 // may have an expression that holds what someone else wrote pasted into it: the runner substitutes

@@ -17,7 +17,7 @@ import {
   AGGREGATE_INPUT_DEFAULTS,
   AGGREGATE_SLUG,
 } from '../../src/config/aggregate-interface.js';
-import { ROOT } from '../support/run-action.js';
+import { ROOT } from '../../stand-ins/run-action.js';
 
 // action.yml, the code and the docs say the same things: the same inputs with the same defaults, the same
 // outputs, the same fields of `results`, the same enumerated values, and one name.

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT } from '../support/run-action.js';
+import { ROOT } from '../../stand-ins/run-action.js';
 
 // The workflows people copy: examples/ and the ones in the README and docs/publishing.md. They parse, use only
 // inputs that action.yml declares, and never paste an output or the event into a script.

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT } from '../support/run-action.js';
+import { ROOT } from '../../stand-ins/run-action.js';
 
 // The workflows of the sharding docs, the example and the act tests: they parse, their `run:` scripts take
 // outputs through `env:` (never an expression pasted into the script), and the act workflows, which run,

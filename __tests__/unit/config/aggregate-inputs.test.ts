@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getAggregateInputs } from '../../../src/config/aggregate-inputs.js';
 import { InputError } from '../../../src/util/errors.js';
-import { inputEnv } from '../../support/run-action.js';
+import { inputEnv } from '../../../stand-ins/run-action.js';
 
 let savedEnv: NodeJS.ProcessEnv;
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { InputError } from '../../../src/util/errors.js';
 import { INPUT_DEFAULTS, PERMISSION_MODES } from '../../../src/config/action-interface.js';
 import { getInputs } from '../../../src/config/inputs.js';
-import { inputEnv } from '../../support/run-action.js';
+import { inputEnv } from '../../../stand-ins/run-action.js';
 
 /** Sets every input the way a runner does: action.yml's defaults under the given values. */
 function setInputs(inputs: Record<string, string>): void {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * The version and the `claude` executable of an installed CLI package, as its package.json says. Not
@@ -28,7 +28,8 @@ function installedCli(pkg) {
  */
 export const CLIS = [installedCli('@anthropic-ai/claude-code'), installedCli('claude-code-2-1-100')];
 export const LOCAL_CLAUDE = CLIS[0].claude;
-export const OLDEST_CLAUDE = CLIS[1].claude;
+/** The stand-in CLI, for faults a real CLI cannot be made to show through the model. */
+export const FAKE_CLAUDE = fileURLToPath(new URL('./fake-claude.js', import.meta.url));
 
 /**
  * The INPUT_* variables for `inputs`, over the defaults that the action's action.yml declares.
@@ -60,7 +61,7 @@ function readManifest(action) {
  * @param {string} text
  * @returns {Record<string, string>}
  */
-export function parseOutputs(text) {
+function parseOutputs(text) {
   const outputs = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
