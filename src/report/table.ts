@@ -1,6 +1,6 @@
 import type { AgentResult } from '../types.js';
-import { formatCost, formatDuration } from '../util/format.js';
-import { changesOf, formatChanges } from './extras.js';
+import { formatChanges, formatCost, formatDuration } from '../util/format.js';
+import { changesOf } from './extras.js';
 import { link } from './markdown.js';
 import { statusCell } from './status.js';
 
@@ -11,7 +11,7 @@ export type Pending = 'waiting' | 'running';
 
 const PENDING: Record<Pending, string> = { waiting: '🕓 waiting', running: '⏳ running' };
 
-/** Whether the table needs a Changes column: some agent reported changes. */
+/** Whether the table needs a Changes column: some agent changed a file. */
 export function hasChanges(results: readonly AgentResult[]): boolean {
   return results.some((r) => changesOf(r) !== undefined);
 }
