@@ -25,7 +25,7 @@ function runShard(dir: string, index: number, inputs: Record<string, string> = {
   return startAction({
     dir,
     inputs: { prompts: MATRIX, 'claude-path': FAKE_CLAUDE, shard: `${index}/3`, ...inputs },
-    env: { ACTIONS_RUNTIME_TOKEN: '', ...env },
+    env: { ACTIONS_RUNTIME_TOKEN: '', ANTHROPIC_API_KEY: 'sk-ant-shards-stand-in', ...env },
   }).done;
 }
 
@@ -156,7 +156,7 @@ describe('shards through the artifact service', () => {
         'artifact-prefix': 'first',
         shard: '1/1',
       },
-      env: service.env(),
+      env: { ...service.env(), ANTHROPIC_API_KEY: 'sk-ant-shards-stand-in' },
     }).done;
     expect(first.code).toBe(0);
     // 498 more in the same job (the same RUNNER_TEMP) would be 501.
@@ -168,7 +168,7 @@ describe('shards through the artifact service', () => {
         'claude-path': FAKE_CLAUDE,
         'artifact-prefix': 'second',
       },
-      env: service.env(),
+      env: { ...service.env(), ANTHROPIC_API_KEY: 'sk-ant-shards-stand-in' },
     }).done;
     expect(second.code).toBe(1);
     expect(second.stdout).toContain(
