@@ -23,10 +23,15 @@ function installedCli(pkg) {
 }
 
 /**
- * Every CLI the tests run: the pinned one (the devDependency @anthropic-ai/claude-code) and the oldest the
- * action supports (the devDependency alias claude-code-2-1-100; see README).
+ * Every CLI the tests run: the pinned one (the devDependency @anthropic-ai/claude-code), the oldest the
+ * action supports (the devDependency alias claude-code-2-1-100; see README), and 2.1.197 between them, whose
+ * last words on repeated 529s carry no status field.
  */
-export const CLIS = [installedCli('@anthropic-ai/claude-code'), installedCli('claude-code-2-1-100')];
+export const CLIS = [
+  installedCli('@anthropic-ai/claude-code'),
+  installedCli('claude-code-2-1-100'),
+  installedCli('claude-code-2-1-197'),
+];
 export const LOCAL_CLAUDE = CLIS[0].claude;
 /** The stand-in CLI, for faults a real CLI cannot be made to show through the model. */
 export const FAKE_CLAUDE = fileURLToPath(new URL('./fake-claude.js', import.meta.url));

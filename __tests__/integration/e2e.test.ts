@@ -116,6 +116,19 @@ describe('node dist/index.js with bad input', () => {
     expect(run.outputs.results).toBeUndefined();
   });
 
+  it("fails before any agent starts without a credential, as on Dependabot's pull requests", async () => {
+    const before = standIns.model.stats.requests;
+    // An empty secret: what a workflow passes when the event gets no secrets.
+    const run = await runAction({ prompts: '- hi\n- there', 'anthropic-api-key': '' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error::Input 'anthropic-api-key' or input 'claude-code-oauth-token' is required, and both are empty: .*Dependabot's pull requests get no Actions secrets/,
+    );
+    expect(run.stdout).not.toContain('■');
+    expect(standIns.model.stats.requests).toBe(before);
+    expect(run.outputs.results).toBeUndefined();
+  });
+
   it('names max-parallel when it is not a positive whole number', async () => {
     const run = await runAction({ prompts: '- hi', 'max-parallel': '0' });
     expect(run.code).toBe(1);

@@ -28,7 +28,7 @@ describe('agents that do not end cleanly', () => {
         'claude-path': FAKE_CLAUDE,
         upload: 'none',
       },
-      env: standIns.env(),
+      env: { ...standIns.env(), ANTHROPIC_API_KEY: 'sk-ant-lingering-stand-in' },
       onLine(line) {
         if (cancelledAt || !line.includes('■ quick success')) return;
         cancelledAt = Date.now();
@@ -60,6 +60,7 @@ describe('agents that do not end cleanly', () => {
         upload: 'none',
       },
       env: {
+        ANTHROPIC_API_KEY: 'sk-ant-lingering-stand-in',
         GITHUB_ENV: path.join(dir, 'github-env'),
         GITHUB_PATH: path.join(dir, 'github-path'),
         GITHUB_STATE: path.join(dir, 'github-state'),

@@ -9,8 +9,8 @@ import { CLIS, LOCAL_CLAUDE, startAction } from '../../stand-ins/run-action.js';
 import { context, spec as agentSpec, tempDir } from '../support/agents.js';
 import { useStandIns } from '../support/fixture.js';
 
-// Rate limits, overload, fallback and budgets, with every CLI version the action supports (the pinned one
-// and the oldest) against the stand-in model.
+// Rate limits, overload, fallback and budgets, with every CLI version the tests run (CLIS: the pinned one, the
+// oldest supported, and 2.1.197) against the stand-in model.
 const standIns = useStandIns({ model: { latencyMs: 200 } });
 
 /** The CLI's own retries: the tests' default is none, so say how many. */
@@ -50,6 +50,19 @@ describe.each(CLIS)('CLI $version: retries and classification', ({ version, clau
       { status: 529, final: false },
       { status: 529, final: true },
       { status: 529, final: false },
+      { status: 529, final: true },
+    ]);
+  });
+
+  it('starts the agent again when the CLI gave up on repeated 529s in words of its own', async () => {
+    const heard: Pushback[] = [];
+    const ctx = retrying(claude, 4, { retries: 1, onPushback: (p) => heard.push(p) });
+    // With an Opus model and no fallback, every version stops at the third 529 in a row, whatever its retries.
+    const result = await runAgent(spec('repeated', 'Overloaded again\n@fail 529', { model: 'claude-opus-4-6' }), ctx);
+    expect(result).toMatchObject({ status: 'failure', attempts: 2 });
+    expect(result.error).toMatch(/^API Error: Repeated 529 Overloaded errors/);
+    expect(heard.filter((p) => p.final)).toEqual([
+      { status: 529, final: true },
       { status: 529, final: true },
     ]);
   });

@@ -25,7 +25,7 @@ function runShard(dir: string, index: number, inputs: Record<string, string> = {
   return startAction({
     dir,
     inputs: { prompts: MATRIX, 'claude-path': FAKE_CLAUDE, shard: `${index}/3`, ...inputs },
-    env: { ACTIONS_RUNTIME_TOKEN: '', ...env },
+    env: { ACTIONS_RUNTIME_TOKEN: '', ANTHROPIC_API_KEY: 'sk-ant-shards-stand-in', ...env },
   }).done;
 }
 
@@ -136,7 +136,11 @@ describe('the aggregate step ends as the main step does', () => {
         const dir = path.join(root, `shard-${i}`);
         fs.mkdirSync(dir, { recursive: true });
         const inputs = { prompts: matrix, 'claude-path': FAKE_CLAUDE, shard: `${i}/2`, 'artifacts-dir': artifactsDir };
-        return startAction({ dir, inputs, env: { ACTIONS_RUNTIME_TOKEN: '' } }).done;
+        return startAction({
+          dir,
+          inputs,
+          env: { ACTIONS_RUNTIME_TOKEN: '', ANTHROPIC_API_KEY: 'sk-ant-shards-stand-in' },
+        }).done;
       }),
     );
   });
@@ -195,7 +199,7 @@ describe('shards through the artifact service', () => {
         'artifact-prefix': 'first',
         shard: '1/1',
       },
-      env: standIns.artifactService.env(),
+      env: { ...standIns.artifactService.env(), ANTHROPIC_API_KEY: 'sk-ant-shards-stand-in' },
     }).done;
     expect(first.code).toBe(0);
     // 498 more in the same job (the same RUNNER_TEMP) would be 501.
@@ -207,7 +211,7 @@ describe('shards through the artifact service', () => {
         'claude-path': FAKE_CLAUDE,
         'artifact-prefix': 'second',
       },
-      env: standIns.artifactService.env(),
+      env: { ...standIns.artifactService.env(), ANTHROPIC_API_KEY: 'sk-ant-shards-stand-in' },
     }).done;
     expect(second.code).toBe(1);
     expect(second.stdout).toContain(

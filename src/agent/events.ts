@@ -40,7 +40,8 @@ export interface Pushback {
 /**
  * The HTTP status of the API error a run ended with. Newer CLIs put it in `api_error_status`; older ones
  * (2.1.100 and before) leave that out and write the status only into the text of the error result:
- * `API Error: 429 {"type":"error",...}`, or in newer wording `API Error: Request rejected (429) · ...`.
+ * `API Error: 429 {"type":"error",...}`, or in newer wording `API Error: Request rejected (429) · ...`. Where
+ * neither says, `EventReader` fills the field in from the retries the CLI gave up on (see `givenUpStatus`).
  */
 export function apiErrorStatus(r: ResultEvent): number | undefined {
   if (typeof r.api_error_status === 'number') return r.api_error_status;
@@ -101,6 +102,13 @@ export class EventReader {
   sessionId: string | undefined;
   /** The CLI's last refusal of a structured output that did not match the schema. */
   structuredRejection: string | undefined;
+  /**
+   * The status of the request the CLI was retrying, until the model answers again; with `lastSynthetic`, what a
+   * result with no status of its own failed on (see `givenUpStatus`).
+   */
+  private retrying: Pushback['status'] | undefined;
+  /** The last assistant message was the CLI's own report of an API error, not the model's. */
+  private lastSynthetic = false;
   private partial: Buffer[] = [];
   private partialLength = 0;
   private overflow = false;
@@ -169,9 +177,10 @@ export class EventReader {
         pushbackStatus(event.error_status) ??
         (event.error === 'rate_limit' ? 429 : event.error === 'overloaded' ? 529 : undefined);
       if (status) this.onPushback?.({ status, final: false });
+      this.retrying = status;
     }
     if (event.type === 'result') {
-      this.result = event as ResultEvent;
+      this.result = this.givenUpStatus(event as ResultEvent);
       const status = pushbackStatus(apiErrorStatus(this.result));
       if (status) this.onPushback?.({ status, final: true });
     }
@@ -183,6 +192,24 @@ export class EventReader {
       }
     }
     // The CLI reports API errors as assistant messages from a "<synthetic>" model.
-    if (event.type === 'assistant' && event.message?.model !== '<synthetic>') this.sawAssistant = true;
+    if (event.type === 'assistant') {
+      this.lastSynthetic = event.message?.model === '<synthetic>';
+      if (!this.lastSynthetic) {
+        this.sawAssistant = true;
+        this.retrying = undefined;
+      }
+    }
+  }
+
+  /**
+   * A result that ended on an API error whose status neither its field nor its text gives: the status of the
+   * 429s or 529s the CLI retried just before it gave up, written into `api_error_status` (so result.json holds
+   * the status the action acted on). Some versions give up on repeated 529s with a message of their own and no
+   * status (2.1.100: no field; 2.1.197: `api_error_status: null`, "API Error: Repeated 529 Overloaded errors…");
+   * the retry events before it carry the status in every version, whatever the final wording.
+   */
+  private givenUpStatus(r: ResultEvent): ResultEvent {
+    if (r.is_error !== true || !this.lastSynthetic || !this.retrying || apiErrorStatus(r) !== undefined) return r;
+    return { ...r, api_error_status: this.retrying };
   }
 }

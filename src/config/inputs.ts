@@ -125,8 +125,8 @@ export function getInputs(): Inputs {
     fallbackModel: readInput('fallback-model') || undefined,
     maxBudgetUsd: optional('max-budget-usd', money),
     workspace: optional('workspace', (v, w) => oneOf(v, WORKSPACE_MODES, w)),
-    settings: optional('settings', (v, w) => jsonOrFile(v, workingDirectory, w)),
-    mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workingDirectory, w)),
+    settings: optional('settings', (v, w) => jsonOrFile(v, workspace, w)),
+    mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workspace, w)),
   };
   if (defaults.model && defaults.fallbackModel === defaults.model) {
     problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);
@@ -159,8 +159,7 @@ export function getInputs(): Inputs {
     ref: readInput('ref'),
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
-  const read = problems.check(() => readMatrix(workspace));
-  const source = read && { ...read, workingDirectory };
+  const source = problems.check(() => readMatrix(workspace));
   const matrix = source ? (problems.check(() => parseMatrix(source, defaults)) ?? []) : [];
   // max-agents caps one step's run: a shard's part of the matrix, when the matrix is split over jobs.
   const specs = inputs.shard ? agentsOfShard(matrix, inputs.shard) : matrix;
@@ -170,8 +169,31 @@ export function getInputs(): Inputs {
       `Input '${source.input}' ${which} ${specs.length} agents, more than input 'max-agents' (${inputs.maxAgents}); raise 'max-agents'${inputs.shard ? ', split it over more shards' : ''} or give fewer agents`,
     );
   }
+  problems.check(() => requireCredential(credentials, process.env, matrix));
   problems.throwIfAny();
   return { ...inputs, matrix, specs };
+}
+
+/**
+ * What the job's environment may set instead of the inputs, for the CLI to reach a model: a key or token of its
+ * own, or another provider (Bedrock, Vertex AI, Foundry, a gateway taking a bearer token).
+ */
+const CREDENTIAL_ENV = ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_AUTH_TOKEN'];
+const PROVIDER_SWITCHES = ['CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX', 'CLAUDE_CODE_USE_FOUNDRY'];
+
+/**
+ * Without a credential every agent would start and fail on its own, one by one: the common case is a secret
+ * that is empty because the event gets none (Dependabot's pull requests, and those from forks). Settings may
+ * bring their own (`apiKeyHelper`, `env`), so an agent given any is trusted to have one.
+ */
+function requireCredential(credentials: Credentials, env: NodeJS.ProcessEnv, matrix: readonly AgentSpec[]): void {
+  if (credentials.anthropicApiKey || credentials.oauthToken) return;
+  if (CREDENTIAL_ENV.some((k) => env[k]?.trim())) return;
+  if (PROVIDER_SWITCHES.some((k) => env[k] && !/^(0|false|no|off)$/i.test(env[k]!.trim()))) return;
+  if (matrix.some((s) => s.settings)) return;
+  throw new InputError(
+    `Input 'anthropic-api-key' or input 'claude-code-oauth-token' is required, and both are empty: give one, such as \`anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }}\` (or set ${[...CREDENTIAL_ENV, ...PROVIDER_SWITCHES].join(', ')} in the job's environment). An empty secret is usually one the event does not get: Dependabot's pull requests get no Actions secrets (add the key as a Dependabot secret), nor do pull requests from forks`,
+  );
 }
 
 /** `true` or `false` in the spellings YAML 1.2 allows, as the runner's own boolean inputs do. */

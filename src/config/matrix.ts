@@ -27,10 +27,8 @@ export interface MatrixSource {
   /** The input the text came from, named in every error. */
   input: 'prompts' | 'prompts-file';
   text: string;
-  /** Prompt files are resolved against this folder and must stay inside it. */
+  /** Every file an item names (prompt, schema, settings) is resolved against this folder and must stay inside it. */
   workspace: string;
-  /** Settings files (`settings`, `mcp-config`) are resolved against this folder; default `workspace`. */
-  workingDirectory?: string;
 }
 
 export const ITEM_KEYS = [
@@ -63,30 +61,22 @@ export const MAX_AGENTS = 1000;
  * input, the item and the key, and what was expected.
  */
 export function parseMatrix(source: MatrixSource, defaults: AgentDefaults): AgentSpec[] {
-  const settingsBase = source.workingDirectory ?? source.workspace;
-  return parseAgents(`Input '${source.input}'`, source.text, source.workspace, defaults, settingsBase);
+  return parseAgents(`Input '${source.input}'`, source.text, source.workspace, defaults);
 }
 
 /**
  * `parseMatrix` for any list of agents, named `name` in every error: the matrix, or a planner's file. Besides
  * each item, checks the graph the items' `needs` make: every need names an item, none names its own item, and
- * there is no cycle. Files that items name are read from `workspace`, and `settings` and `mcp-config` files from
- * `settingsBase` (the working directory).
+ * there is no cycle. Files that items name are read from `workspace`.
  */
-export function parseAgents(
-  name: string,
-  text: string,
-  workspace: string,
-  defaults: AgentDefaults,
-  settingsBase = workspace,
-): AgentSpec[] {
+export function parseAgents(name: string, text: string, workspace: string, defaults: AgentDefaults): AgentSpec[] {
   const items = readList(name, text);
   const problems = new Problems();
   const specs: AgentSpec[] = [];
   const nodes: { index: number; id: string; needs: string[] }[] = [];
   const seen = new Map<string, number>();
   items.forEach((item, index) => {
-    const { id, needs, spec } = parseItem(item, index, name, { workspace, settingsBase }, defaults, problems);
+    const { id, needs, spec } = parseItem(item, index, name, workspace, defaults, problems);
     if (spec) specs.push(spec);
     nodes.push({ index, id, needs });
     const other = seen.get(id);
@@ -132,7 +122,7 @@ function parseItem(
   item: unknown,
   index: number,
   name: string,
-  { workspace, settingsBase }: { workspace: string; settingsBase: string },
+  workspace: string,
   defaults: AgentDefaults,
   problems: Problems,
 ): { id: string; needs: string[]; spec?: AgentSpec } {
@@ -188,8 +178,8 @@ function parseItem(
     problems.add(`${here}: 'fallback-model' must differ from its model (both are ${JSON.stringify(spec.model)})`);
   }
   read('workspace', 'workspace', (v, w) => oneOf(typeof v === 'string' ? v : JSON.stringify(v), WORKSPACE_MODES, w));
-  read('settings', 'settings', (v, w) => jsonOrFile(v, settingsBase, w));
-  read('mcp-config', 'mcpConfig', (v, w) => jsonOrFile(v, settingsBase, w));
+  read('settings', 'settings', (v, w) => jsonOrFile(v, workspace, w));
+  read('mcp-config', 'mcpConfig', (v, w) => jsonOrFile(v, workspace, w));
   problems.check(() => checkPlaceholders(spec, here));
   const needs = spec.needs ?? [];
   return problems.messages.length === before ? { id, needs, spec } : { id, needs };

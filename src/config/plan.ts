@@ -13,10 +13,8 @@ export interface PlanOptions {
   planner: AgentSpec;
   /** The planner's working folder, where it left its file. */
   folder: string;
-  /** The repository: prompt files and schema files a plan names are read from it, as the matrix's are. */
+  /** The repository: every file a plan names is read from it, as the matrix's are. */
   workspace: string;
-  /** The working directory: `settings` and `mcp-config` files a plan names are read from it, as the matrix's are. */
-  workingDirectory?: string;
   defaults: AgentDefaults;
   /** The ids of every agent in the run so far. */
   taken: readonly string[];
@@ -39,7 +37,7 @@ export function readPlan(o: PlanOptions): AgentSpec[] {
   if (found.length > 1) throw new InputError(`${who} left both ${found.join(' and ')}; leave one`);
   const file = found[0]!;
   const text = readPlanFile(path.join(o.folder, file), `${who}'s ${file}`);
-  const specs = parseAgents(`${who}'s ${file}`, text, o.workspace, o.defaults, o.workingDirectory);
+  const specs = parseAgents(`${who}'s ${file}`, text, o.workspace, o.defaults);
 
   const spawning = specs.filter((s) => s.spawn);
   if (spawning.length) {

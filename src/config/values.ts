@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { parse as parseShell } from 'shell-quote';
 import { InputError } from '../util/errors.js';
+import { resolveWorkspaceFile } from './workspace-file.js';
 
 // Parsers for the values that inputs and matrix items share. Each throws an InputError that starts with
 // `what` (the input or the item and key) and says what was expected.
@@ -182,25 +182,29 @@ export function issueTitle(value: string, what: string): string {
 
 /**
  * CLI settings given as JSON text, as a YAML mapping (in a matrix item), or as the path of a JSON file relative to
- * `base`: the JSON text, or the file's absolute path. The JSON is parsed here so that a typo fails the step before
- * any agent starts rather than in every agent's CLI.
+ * the workspace and inside it, as every path an input or item names: the JSON text, or the file's real path. The
+ * JSON is parsed here so that a typo fails the step before any agent starts rather than in every agent's CLI.
  */
-export function jsonOrFile(value: unknown, base: string, what: string): string {
+export function jsonOrFile(value: unknown, workspace: string, what: string): string {
   if (isRecord(value)) return JSON.stringify(value);
   const given = text(value, what);
   if (given.startsWith('{') || given.startsWith('[')) {
     jsonObject(given, `${what} is not a valid JSON object`);
     return given;
   }
-  const full = path.resolve(base, given);
+  let full: string;
+  try {
+    full = resolveWorkspaceFile(given, workspace, what);
+  } catch (err) {
+    throw new InputError(
+      `${(err as Error).message}; give JSON text, or the path of a JSON file relative to the workspace`,
+    );
+  }
   let content: string;
   try {
     content = fs.readFileSync(full, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new InputError(
-      `${what}: cannot read ${JSON.stringify(given)} (${full}: ${code}); give JSON text or the path of a JSON file, relative to ${base}`,
-    );
+    throw new InputError(`${what}: cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
   jsonObject(content, `${what}: ${full} does not hold a valid JSON object`);
   return full;

@@ -1,15 +1,9 @@
-import type { AgentResult } from '../types.js';
+import type { AgentChanges, AgentResult } from '../types.js';
 import { formatChanges } from '../util/format.js';
 import { agentBlock, fenceFor } from './markdown.js';
 
 // What some results carry besides the answer: the patch stats of an agent that worked on the repository
 // (`changes`) and the JSON answer of one given a schema (`structured`). Results without them show neither.
-
-export interface ChangeStats {
-  files: number;
-  insertions: number;
-  deletions: number;
-}
 
 /** A part of an agent's section in report.md beyond its answer; `markdown` must already be safe. */
 interface ReportSection {
@@ -17,10 +11,15 @@ interface ReportSection {
   markdown: string;
 }
 
-export function changesOf(r: AgentResult): ChangeStats | undefined {
-  const c = (r as { changes?: Partial<ChangeStats> | null }).changes;
+/**
+ * What an agent changed, when it changed something. An agent that changed no file (a read-only one) says
+ * nothing of changes, as one that did not work on the repository: no "+0 −0 in 0 files" anywhere. Results read
+ * back from a shard's results.json are checked, not trusted.
+ */
+export function changesOf(r: AgentResult): AgentChanges | undefined {
+  const c = r.changes as Partial<AgentChanges> | null | undefined;
   if (!c || ![c.files, c.insertions, c.deletions].every((n) => typeof n === 'number')) return undefined;
-  return c as ChangeStats;
+  return c.files! > 0 ? (c as AgentChanges) : undefined;
 }
 
 export function structuredOf(r: AgentResult): unknown {

@@ -1,5 +1,6 @@
 import type { AgentResult, RunStats, TokenUsage } from '../types.js';
 import { formatChanges, formatCost, formatDuration, formatTokens } from '../util/format.js';
+import { changesOf } from './extras.js';
 import { criticalPath, flowchart, hasGraph } from './run-graph.js';
 import { escapeCell } from './markdown.js';
 import { cacheReadShare } from './stats.js';
@@ -18,7 +19,7 @@ function tokens(u: TokenUsage): string {
 function row(r: AgentResult, withChanges: boolean): string {
   const name = r.artifactUrl ? `[\`${r.id}\`](${r.artifactUrl})` : `\`${r.id}\``;
   const said = r.uploadWarning ? `⚠️ ${r.uploadWarning}` : r.status === 'success' ? r.answer : (r.error ?? r.answer);
-  const changes = withChanges ? ` ${formatChanges(r.changes)} |` : '';
+  const changes = withChanges ? ` ${formatChanges(changesOf(r))} |` : '';
   return `| ${name} | ${statusCell(r)} | ${formatDuration(r.durationMs)} | ${r.turns ?? '–'} | ${formatCost(r.costUsd)}${r.usage ? ` · ${tokens(r.usage)}` : ''} |${changes} ${escapeCell(said)} |`;
 }
 
@@ -125,8 +126,8 @@ export function renderSummary(
   runners?: readonly RunnerPart[],
 ): string {
   const deps = graph(results, stats);
-  // The Changes column only for runs where some agent worked on the repository.
-  const withChanges = results.some((r) => r.changes);
+  // The Changes column only for runs where some agent changed a file.
+  const withChanges = results.some((r) => changesOf(r));
   const head = [
     `## Claude agents: ${stats.succeeded} of ${stats.agents} succeeded`,
     '',

@@ -11,7 +11,7 @@ export type Pending = 'waiting' | 'running';
 
 const PENDING: Record<Pending, string> = { waiting: '🕓 waiting', running: '⏳ running' };
 
-/** Whether the table needs a Changes column: some agent reported changes. */
+/** Whether the table needs a Changes column: some agent changed a file. */
 export function hasChanges(results: readonly AgentResult[]): boolean {
   return results.some((r) => changesOf(r) !== undefined);
 }

@@ -333,12 +333,15 @@ function capturedResult(version: string, name: string): ResultEvent {
   return reader.result!;
 }
 
-describe.each(['2.1.332', '2.1.100'])('classify: the errors of CLI %s', (version) => {
-  it.each(['429-final.jsonl', '529-final.jsonl'])('retries the rate limit or overload in %s', (name) => {
-    const verdict = classify(end({ exitCode: 1, result: capturedResult(version, name) }));
-    expect(verdict).toMatchObject({ status: 'failure', transient: true });
-    expect(verdict.error).toMatch(/^API Error: .*(429|529)/);
-  });
+describe.each(['2.1.332', '2.1.100', '2.1.197'])('classify: the errors of CLI %s', (version) => {
+  it.each(['429-final.jsonl', '529-final.jsonl', '529-repeated.jsonl'])(
+    'retries the rate limit or overload in %s',
+    (name) => {
+      const verdict = classify(end({ exitCode: 1, result: capturedResult(version, name) }));
+      expect(verdict).toMatchObject({ status: 'failure', transient: true });
+      expect(verdict.error).toMatch(/^API Error: .*(429|529)/);
+    },
+  );
 
   it('names the budget the agent reached, and does not retry it', () => {
     const verdict = classify(end({ exitCode: 1, result: capturedResult(version, 'budget.jsonl'), maxBudgetUsd: 0.05 }));

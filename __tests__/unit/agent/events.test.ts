@@ -212,9 +212,11 @@ describe('EventReader: structured output', () => {
 
 /**
  * Streams captured from real CLIs against the stand-in model (fixtures/<version>/, the `system init` line left
- * out): 2.1.332 (pinned) and 2.1.100 (the oldest supported, which leaves `api_error_status` out of its results).
+ * out): 2.1.332 (pinned), 2.1.100 (the oldest supported, which leaves `api_error_status` out of its results) and
+ * 2.1.197 (which gives up on repeated 529s with `api_error_status: null`). `529-repeated.jsonl`: `@fail 529`,
+ * `--model claude-opus-4-6` and CLAUDE_CODE_MAX_RETRIES=4, where every version stops after its third 529.
  */
-const CLI_VERSIONS = ['2.1.332', '2.1.100'] as const;
+const CLI_VERSIONS = ['2.1.332', '2.1.100', '2.1.197'] as const;
 const fixture = (version: string, name: string) =>
   fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', version, name));
 
@@ -247,6 +249,17 @@ describe.each(CLI_VERSIONS)('EventReader on the stream of CLI %s', (version) => 
 
   it('hears nothing from a run that hit its budget', () => {
     expect(follow(fixture(version, 'budget.jsonl')).heard).toEqual([]);
+  });
+
+  it('takes the status of the 529s the CLI gave up on after repeating them, whatever its last words', () => {
+    const { reader, heard } = follow(fixture(version, '529-repeated.jsonl'));
+    expect(reader.result?.result).toMatch(/^API Error: Repeated 529 Overloaded errors/);
+    expect(apiErrorStatus(reader.result!)).toBe(529);
+    expect(heard).toEqual([
+      { status: 529, final: false },
+      { status: 529, final: false },
+      { status: 529, final: true },
+    ]);
   });
 
   it('reads the tokens of a run that ended at its budget, where `usage` holds zeros', () => {
@@ -289,6 +302,35 @@ describe('EventReader: pushback', () => {
     );
     reader.end();
     expect(heard).toEqual([]);
+  });
+});
+
+describe('EventReader: the status of an API error the result does not give', () => {
+  const retry = (status: number) => ({ type: 'system', subtype: 'api_retry', error_status: status });
+  const synthetic = { type: 'assistant', message: { model: '<synthetic>', content: [] } };
+  // A wording no version uses yet: the status must not depend on it.
+  const gaveUp = { type: 'result', subtype: 'success', is_error: true, result: 'API Error: gave up, sorry' };
+
+  it('is that of the retries right before it, 429 or 529, with or without a null field', () => {
+    expect(read(jsonl(retry(429), synthetic, gaveUp)).result?.api_error_status).toBe(429);
+    const nullField = { ...gaveUp, api_error_status: null };
+    expect(read(jsonl(retry(529), retry(529), synthetic, nullField)).result?.api_error_status).toBe(529);
+  });
+
+  it('is none once the model answered after the retries, nor for a result that gives its own', () => {
+    const maxTurns = { type: 'result', subtype: 'error_max_turns', is_error: true, result: 'stopped' };
+    expect(read(jsonl(retry(529), assistant, maxTurns)).result?.api_error_status).toBeUndefined();
+    expect(read(jsonl(retry(529), assistant, synthetic, gaveUp)).result?.api_error_status).toBeUndefined();
+    const own = { ...gaveUp, api_error_status: 400 };
+    expect(read(jsonl(retry(529), synthetic, own)).result?.api_error_status).toBe(400);
+    const inText = { ...gaveUp, result: 'API Error: 500 internal' };
+    expect(apiErrorStatus(read(jsonl(retry(529), synthetic, inText)).result!)).toBe(500);
+  });
+
+  it('is none without an error, or after retries of other kinds', () => {
+    expect(read(jsonl(retry(529), synthetic, result)).result?.api_error_status).toBeUndefined();
+    expect(read(jsonl(retry(500), synthetic, gaveUp)).result?.api_error_status).toBeUndefined();
+    expect(read(jsonl(synthetic, gaveUp)).result?.api_error_status).toBeUndefined();
   });
 });
 

@@ -30,6 +30,8 @@ beforeEach(() => {
   savedEnv = { ...process.env };
   for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
   process.env.GITHUB_WORKSPACE = workspace;
+  // As in the tests' jobs, the environment holds a key (for the stand-in model); the credential tests take it away.
+  process.env.ANTHROPIC_API_KEY = 'sk-ant-job-environment';
   stdout = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout.push(String(chunk));
@@ -473,7 +475,7 @@ describe('getInputs: shard', () => {
 });
 
 describe('getInputs: the repository agents work on', () => {
-  it('reads working-directory relative to the workspace, and settings files relative to it', () => {
+  it('reads working-directory relative to the workspace, and settings files relative to the workspace too', () => {
     fs.mkdirSync(path.join(workspace, 'app', 'ci'), { recursive: true });
     fs.writeFileSync(path.join(workspace, 'app', 'ci', 'settings.json'), '{"model": "x"}');
     setInputs({
@@ -481,7 +483,7 @@ describe('getInputs: the repository agents work on', () => {
       'working-directory': 'app',
       workspace: 'shared',
       ref: 'v1.2',
-      settings: 'ci/settings.json',
+      settings: 'app/ci/settings.json',
       'mcp-config': '{"mcpServers": {}}',
     });
     const inputs = getInputs();
@@ -493,6 +495,15 @@ describe('getInputs: the repository agents work on', () => {
       mcpConfig: '{"mcpServers": {}}',
     });
     expect(inputs.specs[1]).toMatchObject({ workspace: 'copy', settings: '{"model":"y"}' });
+  });
+
+  it('reads a settings path against the workspace, as json-schema and prompts-file, not working-directory', () => {
+    fs.mkdirSync(path.join(workspace, 'app'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'app', 'mcp.json'), '{"mcpServers": {}}');
+    setInputs({ prompts: '- one', 'working-directory': 'app', 'mcp-config': 'mcp.json' });
+    expect(refuse('mcp-config').message).toMatch(
+      /^Input 'mcp-config' "mcp\.json" does not exist \(looked in .*\); give JSON text, or the path of a JSON file relative to the workspace$/m,
+    );
   });
 
   it('refuses a working-directory that does not exist or is not a folder', () => {
@@ -507,6 +518,63 @@ describe('getInputs: the repository agents work on', () => {
     const error = refuse('workspace');
     expect(error.message).toContain(`Input 'workspace' must be one of worktree, copy, shared, empty; got "sandbox"`);
     expect(error.message).toMatch(/Input 'settings' is not a valid JSON object/);
-    expect(error.message).toMatch(/Input 'mcp-config': cannot read "nowhere.json" .*ENOENT/);
+    expect(error.message).toMatch(/Input 'mcp-config' "nowhere.json" does not exist .*relative to the workspace/);
+  });
+});
+
+describe('getInputs: a credential for the agents', () => {
+  const PROVIDER_ENV = [
+    'ANTHROPIC_API_KEY',
+    'CLAUDE_CODE_OAUTH_TOKEN',
+    'ANTHROPIC_AUTH_TOKEN',
+    'CLAUDE_CODE_USE_BEDROCK',
+    'CLAUDE_CODE_USE_VERTEX',
+    'CLAUDE_CODE_USE_FOUNDRY',
+  ];
+  beforeEach(() => {
+    for (const key of PROVIDER_ENV) delete process.env[key];
+  });
+
+  it('refuses a run with neither input nor a provider in the environment, with the other problems, before any agent', () => {
+    setInputs({ prompts: '- one', 'anthropic-api-key': ' ', 'max-parallel': '0' });
+    const error = refuse('anthropic-api-key');
+    expect(error.message).toMatch(/^2 problems:/);
+    expect(error.message).toContain("Input 'max-parallel'");
+    expect(error.message).toContain(
+      "Input 'anthropic-api-key' or input 'claude-code-oauth-token' is required, and both are empty: give one, such as `anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}`",
+    );
+    expect(error.message).toContain("Dependabot's pull requests get no Actions secrets");
+    expect(error.message).toContain('CLAUDE_CODE_USE_BEDROCK');
+  });
+
+  it('takes either input, a key or token in the environment, or a provider switched on there', () => {
+    for (const inputs of [{ 'anthropic-api-key': 'sk-ant-x' }, { 'claude-code-oauth-token': 'oauth-x' }] as Record<
+      string,
+      string
+    >[]) {
+      setInputs({ prompts: '- one', ...inputs });
+      expect(getInputs().specs).toHaveLength(1);
+    }
+    for (const [key, value] of [
+      ['ANTHROPIC_API_KEY', 'sk-ant-env'],
+      ['CLAUDE_CODE_OAUTH_TOKEN', 'oauth-env'],
+      ['ANTHROPIC_AUTH_TOKEN', 'gateway-token'],
+      ['CLAUDE_CODE_USE_BEDROCK', '1'],
+      ['CLAUDE_CODE_USE_VERTEX', 'true'],
+      ['CLAUDE_CODE_USE_FOUNDRY', '1'],
+    ]) {
+      for (const k of PROVIDER_ENV) delete process.env[k];
+      process.env[key!] = value;
+      setInputs({ prompts: '- one' });
+      expect(getInputs().specs, key).toHaveLength(1);
+    }
+  });
+
+  it('does not count a provider switched off, and trusts settings to bring their own credential', () => {
+    process.env.CLAUDE_CODE_USE_BEDROCK = '0';
+    setInputs({ prompts: '- one' });
+    expect(refuse('anthropic-api-key').message).toContain('is required');
+    setInputs({ prompts: '- one', settings: '{"apiKeyHelper": "/opt/get-key.sh"}' });
+    expect(getInputs().specs).toHaveLength(1);
   });
 });

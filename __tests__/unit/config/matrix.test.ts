@@ -432,20 +432,35 @@ describe('parseMatrix: refused input', () => {
 });
 
 describe('parseMatrix: workspaces and CLI settings per item', () => {
-  it('reads workspace, settings and mcp-config, settings files relative to the working directory', () => {
+  it('reads workspace, settings and mcp-config, settings files relative to the workspace', () => {
     const app = path.join(workspace, 'app');
     fs.mkdirSync(app, { recursive: true });
     fs.writeFileSync(path.join(app, 'mcp.json'), '{"mcpServers": {"a": {"command": "x"}}}');
     const text = [
-      '- {id: a, prompt: x, workspace: copy, mcp-config: mcp.json}',
+      '- {id: a, prompt: x, workspace: copy, mcp-config: app/mcp.json}',
       '- {id: b, prompt: y, settings: {permissions: {deny: [WebFetch]}}}',
       '- {id: c, prompt: z, settings: \'{"model": "m"}\'}',
     ].join('\n');
-    const [a, b, c] = parseMatrix({ input: 'prompts', text, workspace, workingDirectory: app }, defaults);
+    const [a, b, c] = parseMatrix({ input: 'prompts', text, workspace }, defaults);
     expect(a).toMatchObject({ workspace: 'copy', mcpConfig: path.join(app, 'mcp.json') });
     expect(b?.settings).toBe('{"permissions":{"deny":["WebFetch"]}}');
     expect(c?.settings).toBe('{"model": "m"}');
     expect(ITEM_KEYS.slice(-3)).toEqual(['workspace', 'settings', 'mcp-config']);
+  });
+
+  it('refuses a settings file that is missing or lies outside the workspace, saying what to give', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-'));
+    fs.writeFileSync(path.join(outside, 'settings.json'), '{"model": "m"}');
+    const error = refuse(
+      [
+        '- {id: a, prompt: x, settings: missing.json}',
+        `- {id: b, prompt: y, mcp-config: ${path.relative(workspace, path.join(outside, 'settings.json'))}}`,
+      ].join('\n'),
+    );
+    expect(error.message).toContain(
+      `item 0 (id "a"): 'settings' "missing.json" does not exist (looked in ${fs.realpathSync(workspace)}); give JSON text, or the path of a JSON file relative to the workspace`,
+    );
+    expect(error.message).toMatch(/item 1 \(id "b"\): 'mcp-config' "[^"]+" lies outside the workspace/);
   });
 
   it('refuses an unknown workspace and settings that are not JSON objects, naming the item and key', () => {

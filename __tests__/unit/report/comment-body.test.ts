@@ -37,6 +37,18 @@ describe('renderComment', () => {
     );
   });
 
+  it('has a Changes column only when an agent changed a file, and says nothing for one that changed none', () => {
+    const changes = (files: number) => ({ files, insertions: files, deletions: 0, patch: '/tmp/changes.patch' });
+    const readOnly = renderComment(view([makeResult('reader', { changes: changes(0) })]));
+    expect(readOnly).not.toContain('Changes');
+    expect(readOnly).not.toContain('in 0 files');
+    const mixed = renderComment(
+      view([makeResult('reader', { changes: changes(0) }), makeResult('fixer', { changes: changes(2) })]),
+    );
+    expect(mixed).toContain('| `reader` | ✅ success | 5.0 s | 2 | $0.0100 | – |');
+    expect(mixed).toContain('| `fixer` | ✅ success | 5.0 s | 2 | $0.0100 | +2 −0 in 2 files |');
+  });
+
   it('at the end: the outcome, why agents failed, whole answers, and links to the run and every artifact', () => {
     const results: AgentResult[] = [
       makeResult('security', { artifactName: 'agent-security', artifactUrl: `${RUN}/artifacts/1` }),

@@ -58,6 +58,30 @@ describe('failureMessage', () => {
     expect(failureMessage('never', uploadFailed(allBad, ['a', 'b']))).toBeNull();
   });
 
+  it('passes an empty shard whatever fail-on says', () => {
+    for (const failOn of ['any', 'all', 'never'] as const) expect(failureMessage(failOn, [])).toBeNull();
+  });
+
+  describe("a shard's own artifact that was not uploaded", () => {
+    const lost = 'Shard artifact matrix-shard-2-of-3 was not uploaded, so the aggregate step will miss shard 2: 503';
+
+    it('fails the step with fail-on any, as a failed upload of an agent does, even in an empty shard', () => {
+      expect(failureMessage('any', allGood, lost)).toBe(
+        `All 2 agents succeeded, but some artifacts were not uploaded:\n${lost}`,
+      );
+      expect(failureMessage('any', someBad, lost)?.split('\n').at(-1)).toBe(lost);
+      expect(failureMessage('any', [], lost)).toBe(`No agent ran, but the shard artifact was not uploaded:\n${lost}`);
+    });
+
+    it('does not fail it with fail-on never or all (unless every agent failed)', () => {
+      expect(failureMessage('never', allGood, lost)).toBeNull();
+      expect(failureMessage('never', allBad, lost)).toBeNull();
+      expect(failureMessage('all', someBad, lost)).toBeNull();
+      expect(failureMessage('all', [], lost)).toBeNull();
+      expect(failureMessage('all', allBad, lost)?.split('\n').at(-1)).toBe(lost);
+    });
+  });
+
   it('leaves successful agents out of the message', () => {
     const message = failureMessage('any', someBad) ?? '';
     expect(message.split('\n').some((l) => l.startsWith('a '))).toBe(false);

@@ -100,6 +100,22 @@ describe('renderReport', () => {
     expect(report).not.toContain('### Structured result\n\n> ```json\n> null');
   });
 
+  it('says nothing of changes for an agent that changed no file', () => {
+    const readOnly = {
+      ...makeResult('reader'),
+      changes: { files: 0, insertions: 0, deletions: 0, patch: '/tmp/changes.patch' },
+    } as AgentResult;
+    const report = renderReport(input([readOnly, makeResult('plain')]));
+    expect(report).toContain('| Agent | Status | Duration | Turns | Cost |\n');
+    expect(report).not.toContain('Changes');
+    expect(report).not.toContain('in 0 files');
+    const mixed = renderReport(
+      input([readOnly, { ...makeResult('fixer'), changes: { ...readOnly.changes!, files: 1 } }]),
+    );
+    expect(mixed).toContain('| `reader` | ✅ success | 5.0 s | 2 | $0.0100 | – |');
+    expect(mixed.match(/### Changes/g)).toHaveLength(1);
+  });
+
   it('with a limit, cuts the longest answers to fit and says where the whole report is', () => {
     const results = [makeResult('short'), makeResult('long'), makeResult('longer')];
     const answers = { short: 'brief', long: 'l'.repeat(40_000), longer: 'L'.repeat(80_000) };

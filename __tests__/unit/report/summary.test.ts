@@ -389,13 +389,17 @@ describe('renderSummary: what agents changed', () => {
     const rows = tableRows(md);
     expect(rows[0]).toContain('| +12 −3 in 2 files | Answer 1 |');
     expect(rows[1]).toContain('| +0 −0 in 1 file | Answer 2 |');
-    expect(rows[2]).toContain('| none | Answer 3 |');
+    // Nothing changed: nothing said, as for an agent that did not work on the repository.
+    expect(rows[2]).toContain('| – | Answer 3 |');
     expect(rows[3]).toContain('| – | Answer 4 |');
     for (const row of rows) expect(separators(row)).toBe(SEPARATORS + 1);
   });
 
-  it('has no Changes column when no agent did', () => {
+  it('has no Changes column when no agent did, nor when every agent changed nothing', () => {
     expect(render([result(0)])).not.toContain('Changes');
+    const readOnly = render([result(0, { changes: changes(0, 0, 0) }), result(1, { changes: changes(0, 0, 0) })]);
+    expect(readOnly).not.toContain('Changes');
+    expect(readOnly).not.toMatch(/in 0 files|none/);
   });
 
   it('keeps the "more agents" row as wide as the others', () => {
