@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import type { Publisher } from '../publish/publisher.js';
 import { failureMessage } from '../report/outcome.js';
 import { writeJobSummary, writeOutput, writeOutputs } from '../report/outputs.js';
@@ -6,6 +7,7 @@ import { renderSummary, type RunnerPart } from '../report/summary.js';
 import { handOnShard, type ShardHandOn } from '../shard/hand-on.js';
 import type { AgentResult, FailOn, ReportInput, RunStats } from '../types.js';
 import type { Cancellation } from '../util/cancel.js';
+import { redactText } from '../util/redact.js';
 import { runPage } from '../util/runner.js';
 import { deliver, type DeliverOptions } from './deliver.js';
 import { failStep } from './fail-step.js';
@@ -61,6 +63,7 @@ export async function finish(end: RunEnd, how: Ending): Promise<void> {
     const delivering = deliver(report, reportFile, how.handOn.publisher, { ...how.handOn.deliver, cancelled });
     await how.cancel.within(delivering, 'publish');
   }
-  const failure = [failureMessage(how.failOn, results), handOnFailure].filter(Boolean).join('\n');
+  const failure = failureMessage(how.failOn, results, handOnFailure);
   if (failure) failStep(failure, how.secrets);
+  else if (handOnFailure) core.warning(redactText(handOnFailure, how.secrets));
 }
