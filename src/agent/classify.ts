@@ -119,7 +119,7 @@ export function classify(end: AttemptEnd): Verdict {
  * reports structured output only once it matched; the check is repeated here so that an agent whose output does
  * not match fails whatever CLI version ran (its output is still kept in structured.json, to see what it gave).
  */
-export function structuredProblem(schema: string, output: unknown, rejection: string | undefined): string | undefined {
+function structuredProblem(schema: string, output: unknown, rejection: string | undefined): string | undefined {
   if (output === undefined) {
     return rejection
       ? `no structured output: the model's last try did not match the json-schema (${firstLine(rejection)})`

@@ -7,7 +7,7 @@ import { looksBinary, redactFile } from '../util/redact.js';
  * The agent's log files that are uploaded, at the top of its folder and of each `attempt-N/` folder, and the
  * patch of what it changed in a worktree or copy (whose `workspace/` then holds only the files it added or changed).
  */
-export const LOG_FILES: readonly string[] = [
+const LOG_FILES: readonly string[] = [
   'result.md',
   'result.json',
   'events.jsonl',

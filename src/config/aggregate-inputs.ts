@@ -24,7 +24,7 @@ export interface AggregateInputs {
 }
 
 /** An input of the aggregate action, or its default from aggregate/action.yml (see `readInput`). */
-export function readAggregateInput(name: AggregateInputName): string {
+function readAggregateInput(name: AggregateInputName): string {
   return inputOr(name, AGGREGATE_INPUT_DEFAULTS[name]);
 }
 

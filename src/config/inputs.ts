@@ -79,7 +79,7 @@ export interface Inputs {
  * An input's value, trimmed, or action.yml's default when it is empty. A runner always passes the default;
  * local runs and tests may not. Defaults that are expressions (`${{ github.token }}`) mean nothing here.
  */
-export function readInput(name: InputName, trim = true): string {
+function readInput(name: InputName, trim = true): string {
   return inputOr(name, INPUT_DEFAULTS[name], trim);
 }
 

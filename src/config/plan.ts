@@ -5,9 +5,9 @@ import { InputError } from '../util/errors.js';
 import { parseAgents, type AgentDefaults } from './matrix.js';
 
 /** The files a planner may leave in its working folder, in the matrix format. */
-export const PLAN_FILES = ['agents.yml', 'agents.json'] as const;
+const PLAN_FILES = ['agents.yml', 'agents.json'] as const;
 /** A plan is a list of prompts: far more than this is not one. */
-export const MAX_PLAN_BYTES = 4 * 1024 * 1024;
+const MAX_PLAN_BYTES = 4 * 1024 * 1024;
 
 export interface PlanOptions {
   planner: AgentSpec;

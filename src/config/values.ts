@@ -15,7 +15,7 @@ export function positiveInteger(value: unknown, what: string): number {
 }
 
 /** A week: longer than any runner keeps a job, and well inside what a timer can count. */
-export const MAX_MINUTES = 7 * 24 * 60;
+const MAX_MINUTES = 7 * 24 * 60;
 
 export function positiveMinutes(value: unknown, what: string): number {
   const n = scalarNumber(value);
@@ -171,7 +171,7 @@ export function loginList(value: string, what: string): string[] {
 }
 
 /** GitHub refuses issue titles longer than this. */
-export const MAX_ISSUE_TITLE = 256;
+const MAX_ISSUE_TITLE = 256;
 
 export function issueTitle(value: string, what: string): string {
   if (value.length > MAX_ISSUE_TITLE) {

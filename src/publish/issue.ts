@@ -10,7 +10,7 @@ export interface IssueReport {
 }
 
 /** How many pages of open issues (100 a page, most recently updated first) are searched for the report's issue. */
-export const ISSUE_PAGES = 10;
+const ISSUE_PAGES = 10;
 
 /**
  * Writes the report to the open issue with exactly this title that this token created (its body replaced),

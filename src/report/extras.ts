@@ -22,7 +22,7 @@ export function changesOf(r: AgentResult): AgentChanges | undefined {
   return c.files! > 0 ? (c as AgentChanges) : undefined;
 }
 
-export function structuredOf(r: AgentResult): unknown {
+function structuredOf(r: AgentResult): unknown {
   return (r as { structured?: unknown }).structured;
 }
 

@@ -10,7 +10,7 @@ import { agentBlock, cutText, escapeCell, link } from './markdown.js';
 import { outcomeLine, statusCell } from './status.js';
 import { hasChanges, resultRow, tableHead } from './table.js';
 
-export const REPORT_FILE = 'report.md';
+const REPORT_FILE = 'report.md';
 
 /** A size the report must keep to (an issue body), and where the whole one is, as Markdown (a link). */
 export interface ReportLimit {

@@ -1,6 +1,6 @@
 import type { AgentResult, AgentStatus } from '../types.js';
 
-export const STATUS_SYMBOL: Record<AgentStatus, string> = {
+const STATUS_SYMBOL: Record<AgentStatus, string> = {
   success: '✅',
   failure: '❌',
   timeout: '⏱️',

@@ -8,7 +8,7 @@ const CANCEL_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * 2.5 s to stop and uploads the rest of `uploads`; the final comment and the issue get until `publish`, which
  * leaves room to exit before the runner's SIGTERM at 7.5 s (the cancel tests hold the action to 7 s).
  */
-export const CANCEL_DEADLINES_MS = { uploads: 5500, publish: 6000 } as const;
+const CANCEL_DEADLINES_MS = { uploads: 5500, publish: 6000 } as const;
 
 export type CancelDeadline = keyof typeof CANCEL_DEADLINES_MS;
 

@@ -1,5 +1,5 @@
 /** What a placeholder can insert from an agent that is needed. */
-export type PlaceholderField = 'answer' | 'structured';
+type PlaceholderField = 'answer' | 'structured';
 
 export interface Placeholder {
   /** The placeholder as written, `{{ needs.a.answer }}`. */

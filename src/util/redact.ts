@@ -3,8 +3,8 @@ import type { AgentResult, Credentials } from '../types.js';
 import { RUNNER_SECRETS } from './runner.js';
 
 /** Secrets shorter than this are left alone: masking them would garble ordinary text. */
-export const MIN_SECRET_LENGTH = 4;
-export const REDACTED = '***';
+const MIN_SECRET_LENGTH = 4;
+const REDACTED = '***';
 
 /**
  * The byte strings to look for, longest first: each secret as given, its JSON-escaped form (events.jsonl holds

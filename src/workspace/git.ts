@@ -27,7 +27,7 @@ const QUIET = [
   'maintenance.auto=false',
 ];
 
-export class GitError extends Error {
+class GitError extends Error {
   override name = 'GitError';
 }
 
@@ -44,7 +44,7 @@ export interface GitOptions {
 }
 
 /** The environment for git: the action's, without variables that would redirect it, plus `extra`. */
-export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
   for (const name of LOCATION_VARIABLES) delete env[name];
   return { ...env, ...extra };
