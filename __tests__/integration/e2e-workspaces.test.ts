@@ -82,7 +82,9 @@ describe.each(OWN_TREE_ENGINES)("the README's pull-request example, on a checkou
     expect(results[1]!.changes).toMatchObject({ files: 0 });
     expect(run.summary).toContain('| Agent | Status | Duration | Turns | Cost | Changes | Answer |');
     expect(run.summary).toMatch(/`security`.*\| \+1 −0 in 1 file \|/);
-    expect(run.summary).toMatch(/`docs`.*\| none \|/);
+    // A read-only agent says nothing of changes: no "+0 −0 in 0 files", no "none".
+    expect(run.summary).toMatch(/`docs`.*\| – \|/);
+    expect(run.summary).not.toMatch(/\+0 −0|in 0 files/);
   });
 
   it("uploads the patch and the agent's new file, never the untouched checkout", async () => {

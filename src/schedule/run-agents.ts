@@ -136,7 +136,7 @@ function budgetStop(budgetUsd: number | undefined, spentUsd: () => number): () =
 /** The line that says how an agent ended. */
 function logFinished(spec: AgentSpec, result: AgentResult): void {
   const tries = result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
-  const changed = result.changes ? `, changes ${formatChanges(result.changes)}` : '';
+  const changed = result.changes?.files ? `, changes ${formatChanges(result.changes)}` : '';
   const line = `${stamp()} ■ ${spec.id} ${result.status} in ${formatDuration(result.durationMs)}${tries}${changed}`;
   // The reason quotes the CLI or the model: the runner must not obey it.
   if (result.error) logUntrusted(`${line}: ${result.error}`);

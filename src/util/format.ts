@@ -28,9 +28,11 @@ export function formatTokens(n: number): string {
   return `${(n / 1e6).toFixed(2)}M`;
 }
 
-/** What an agent changed in its worktree or copy: `+12 −3 in 2 files`, `none` (and no patch), or a dash (no worktree or copy). */
+/**
+ * What an agent changed in its worktree or copy: `+12 −3 in 2 files`, or a dash where it changed nothing or had
+ * no worktree or copy (callers pass `changesOf`, which drops changes of no file).
+ */
 export function formatChanges(changes: AgentChanges | undefined): string {
   if (!changes) return '–';
-  if (changes.files === 0) return 'none';
   return `+${changes.insertions} −${changes.deletions} in ${changes.files} file${changes.files === 1 ? '' : 's'}`;
 }
