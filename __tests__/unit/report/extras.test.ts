@@ -3,9 +3,9 @@ import { resultSections } from '../../../src/report/extras.js';
 import { makeResult } from '../../support/results.js';
 
 describe("report.md's Changes section", () => {
-  it('says an agent that changed nothing changed nothing, with no patch to apply', () => {
+  it('says nothing of changes for an agent that changed no file (no "+0 −0 in 0 files")', () => {
     const r = makeResult('reader', { changes: { files: 0, insertions: 0, deletions: 0 } });
-    expect(resultSections(r)).toEqual([{ title: 'Changes', markdown: 'none' }]);
+    expect(resultSections(r)).toEqual([]);
   });
 
   it("counts an agent's changes", () => {
