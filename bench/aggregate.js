@@ -37,7 +37,8 @@ export async function benchAggregate({ agents, shards }, outDir) {
     Array.from({ length: agents }, (_, i) => ({ id: `agent-${i + 1}`, prompt: `@result answer ${i + 1}` })),
   );
   // Outside GitHub Actions: the artifacts are zips in artifacts-dir, where the aggregate step reads them.
-  const env = { ACTIONS_RUNTIME_TOKEN: '' };
+  // The fake CLI needs no key, but the action refuses to start agents without a credential.
+  const env = { ACTIONS_RUNTIME_TOKEN: '', ANTHROPIC_API_KEY: 'sk-bench-fake' };
   try {
     log(`aggregate: ${agents} agents over ${shards} shards, fake CLI, artifacts in ${artifactsDir}`);
     const started = performance.now();
