@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
-import type { AgentSpec, CommentMode, Credentials, FailOn, ShardRef, UploadMode } from '../types.js';
+import type { AgentSpec, CommentMode, Credentials, FailOn, ReviewMode, ShardRef, UploadMode } from '../types.js';
 import { InputError, Problems } from '../util/errors.js';
 import { workspaceDir } from '../util/runner.js';
 import {
@@ -9,6 +9,7 @@ import {
   FAIL_ON_VALUES,
   INPUT_DEFAULTS,
   PERMISSION_MODES,
+  REVIEW_MODES,
   UPLOAD_MODES,
   WORKSPACE_MODES,
   type InputName,
@@ -104,10 +105,9 @@ export function getInputs(): Inputs {
 
   const workspace = workspaceDir();
   const problems = new Problems();
-  const what = (name: InputName) => `Input '${name}'`;
   const optional = <T>(name: InputName, parse: (value: string, what: string) => T): T | undefined => {
     const value = readInput(name);
-    return value ? problems.check(() => parse(value, what(name))) : undefined;
+    return value ? problems.check(() => parse(value, `Input '${name}'`)) : undefined;
   };
 
   const permissionMode = optional('permission-mode', (v, w) => oneOf(v, PERMISSION_MODES, w));
@@ -127,6 +127,7 @@ export function getInputs(): Inputs {
     workspace: optional('workspace', (v, w) => oneOf(v, WORKSPACE_MODES, w)),
     settings: optional('settings', (v, w) => jsonOrFile(v, workspace, w)),
     mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workspace, w)),
+    review: optional('review', (v, w) => oneOf<ReviewMode>(v, REVIEW_MODES, w)),
   };
   if (defaults.model && defaults.fallbackModel === defaults.model) {
     problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);
