@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
-import type { AgentSpec, CommentMode, Credentials, FailOn, ReviewMode, ShardRef, UploadMode } from '../types.js';
+import type { AgentSpec, CommentMode, Credentials, FailOn, ShardRef, UploadMode } from '../types.js';
 import { InputError, Problems } from '../util/errors.js';
 import { workspaceDir } from '../util/runner.js';
 import {
@@ -9,12 +9,12 @@ import {
   FAIL_ON_VALUES,
   INPUT_DEFAULTS,
   PERMISSION_MODES,
-  REVIEW_MODES,
   UPLOAD_MODES,
   WORKSPACE_MODES,
   type InputName,
 } from './action-interface.js';
 import { readJsonSchema } from './json-schema-input.js';
+import { reviewInput } from './review-schema.js';
 import { MAX_AGENTS, parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
 import { agentsOfShard, parseShard } from './shard.js';
 import {
@@ -127,7 +127,7 @@ export function getInputs(): Inputs {
     workspace: optional('workspace', (v, w) => oneOf(v, WORKSPACE_MODES, w)),
     settings: optional('settings', (v, w) => jsonOrFile(v, workspace, w)),
     mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workspace, w)),
-    review: optional('review', (v, w) => oneOf<ReviewMode>(v, REVIEW_MODES, w)),
+    review: optional('review', reviewInput),
   };
   if (defaults.model && defaults.fallbackModel === defaults.model) {
     problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);

@@ -41,6 +41,11 @@ export const FINDINGS_SCHEMA = {
 
 export const FINDINGS_SCHEMA_TEXT = JSON.stringify(FINDINGS_SCHEMA);
 
+/** The `review` input: `comments`, or undefined for `off` (an agent that is no reviewer has no `review`). */
+export function reviewInput(value: string, what: string): 'comments' | undefined {
+  return oneOf<ReviewMode>(value, REVIEW_MODES, what) === 'comments' ? 'comments' : undefined;
+}
+
 /**
  * The defaults with the `review` input applied: with `comments`, every agent answers with findings (a plain prompt
  * string takes the defaults as they are, the findings schema with them), and input 'json-schema' may not be set.
@@ -66,7 +71,7 @@ export function applyReview(spec: AgentSpec, item: Record<string, unknown>, here
   const inherited = spec.jsonSchema === FINDINGS_SCHEMA_TEXT;
   if (mode === 'off') {
     if (inherited) delete spec.jsonSchema;
-    spec.review = 'off';
+    delete spec.review;
     return;
   }
   if (spec.jsonSchema && !inherited) {

@@ -81,11 +81,8 @@ export function reviewAnswers(
 
 const words = (title: string) => new Set(title.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
 
-/** Titles are similar when most of the words of the shorter are in the longer one (or one contains the other). */
+/** Titles are similar when most of the words of the shorter one are in the longer one. */
 export function similarTitles(a: string, b: string): boolean {
-  const x = a.toLowerCase().trim();
-  const y = b.toLowerCase().trim();
-  if (x === y || x.includes(y) || y.includes(x)) return true;
   const [short, long] = [words(a), words(b)].sort((p, q) => p.size - q.size) as [Set<string>, Set<string>];
   if (short.size === 0) return false;
   let shared = 0;
