@@ -11,8 +11,19 @@ import { renderSarif } from '../../../src/report/sarif.js';
  */
 function sarifSchema(): object {
   const file = createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-  const { $schema: _draft, id, ...schema } = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const { id } = schema;
+  delete schema.$schema;
+  delete schema.id;
   return { ...schema, $id: id };
+}
+
+interface SarifResult {
+  ruleId: string;
+  level: string;
+  message: { text: string };
+  locations: { physicalLocation: object }[];
+  properties: { reviewers: string[] };
 }
 
 describe('renderSarif', () => {
@@ -31,7 +42,9 @@ describe('renderSarif', () => {
   ]);
 
   it('validates against the SARIF 2.1.0 schema', () => {
-    const validate = new Ajv({ strict: false, validateFormats: false, allErrors: true, unicodeRegExp: false }).compile(sarifSchema());
+    const validate = new Ajv({ strict: false, validateFormats: false, allErrors: true, unicodeRegExp: false }).compile(
+      sarifSchema(),
+    );
     const log = renderSarif(findings);
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
     expect(validate(renderSarif([]))).toBe(true);
@@ -40,7 +53,9 @@ describe('renderSarif', () => {
   });
 
   it('gives each merged finding once, its level by severity, its reviewers and a stable fingerprint', () => {
-    const log = renderSarif(findings) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: any[] }[] };
+    const log = renderSarif(findings) as {
+      runs: { tool: { driver: { rules: { id: string }[] } }; results: SarifResult[] }[];
+    };
     const [run] = log.runs;
     expect(run!.tool.driver.rules.map((r) => r.id)).toEqual(['sec', 'tests', 'docs']);
     expect(run!.results.map((r) => [r.ruleId, r.level, r.properties.reviewers])).toEqual([
