@@ -62,11 +62,11 @@ describe('renderSarif', () => {
       ['sec', 'error', ['sec', 'tests']],
       ['docs', 'note', ['docs']],
     ]);
-    expect(run!.results[0].locations[0].physicalLocation).toEqual({
+    expect(run!.results[0]!.locations[0]!.physicalLocation).toEqual({
       artifactLocation: { uri: 'src/a.ts' },
       region: { startLine: 10, endLine: 12 },
     });
-    expect(run!.results[0].message.text).toBe('Injection\n\nsec: Bad.\n\ntests: Test it.');
+    expect(run!.results[0]!.message.text).toBe('Injection\n\nsec: Bad.\n\ntests: Test it.');
     expect(renderSarif(findings)).toEqual(log);
   });
 });
