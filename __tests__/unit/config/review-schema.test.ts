@@ -97,3 +97,12 @@ describe('the findings schema', () => {
     );
   });
 });
+
+describe('docs/publishing.md', () => {
+  it('shows the findings schema as the code has it', () => {
+    const text = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'publishing.md'), 'utf8');
+    const section = text.slice(text.indexOf('## Line comments'));
+    const json = /```json\n([\s\S]*?)\n```/.exec(section)?.[1];
+    expect(JSON.parse(json ?? 'null')).toEqual(FINDINGS_SCHEMA);
+  });
+});
