@@ -1,22 +1,7 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { mergeFindings } from '../../../src/report/findings.js';
 import { renderSarif } from '../../../src/report/sarif.js';
-
-/**
- * The SARIF 2.1.0 schema as @microsoft/jest-sarif ships it (draft-04): its only draft-04 word is the top-level
- * `id`, which draft-07 spells `$id`, so Ajv checks it as it is otherwise (its patterns are not Unicode ones).
- */
-function sarifSchema(): object {
-  const file = createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-  const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const { id } = schema;
-  delete schema.$schema;
-  delete schema.id;
-  return { ...schema, $id: id };
-}
+import { sarifValidator } from '../../support/sarif.js';
 
 interface SarifResult {
   ruleId: string;
