@@ -10,7 +10,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 export function sarifValidator(): ValidateFunction {
   const file = createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
   const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const { id } = schema;
+  const id = schema.id as string;
   delete schema.$schema;
   delete schema.id;
   const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true, unicodeRegExp: false });
