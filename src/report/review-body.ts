@@ -14,7 +14,7 @@ export const MAX_LINE_COMMENTS = 50;
 const NOTE_MAX = 6000;
 
 /** Why a finding is in the review's body and not on its line. */
-export type BodyReason = 'outside' | 'no-file' | 'limit' | 'refused';
+type BodyReason = 'outside' | 'no-file' | 'limit' | 'refused';
 
 export interface PlacedFinding {
   finding: MergedFinding;
@@ -33,12 +33,12 @@ export interface ReviewPlan {
 }
 
 /** The hidden mark of one finding in a comment or a review body: what a later push looks for. */
-export function findingMarker(prefix: string, fingerprint: string): string {
+function findingMarker(prefix: string, fingerprint: string): string {
   return `<!-- ${ACTION_SLUG}:finding:${encodeURIComponent(prefix)}:${fingerprint} -->`;
 }
 
 /** The hidden first line of the review's body. */
-export function reviewMarker(prefix: string): string {
+function reviewMarker(prefix: string): string {
   return `<!-- ${ACTION_SLUG}:review:${encodeURIComponent(prefix)} -->`;
 }
 
