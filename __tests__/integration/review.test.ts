@@ -61,14 +61,14 @@ const DOCS: F[] = [
   { path: 'README.md', line: 4, severity: 'low', title: 'Unfinished sentence', body: 'GitHub refuses this line.' },
 ];
 
-async function publish(results: AgentResult[]) {
+async function publish(results: AgentResult[], pullRequest = PR) {
   const { createClient } = await import('../../src/publish/client.js');
   const { openPublisher, planPublishing } = await import('../../src/publish/publisher.js');
   const event = {
     eventName: 'pull_request',
     repo: { owner: 'octo', repo: 'repo' },
     actor: 'octo',
-    pullRequest: PR,
+    pullRequest,
     fromFork: false,
     privateRepo: false,
   };
@@ -201,5 +201,18 @@ describe('reviewers on a pull request', () => {
     expect(review.comments.map((c: { path: string; line: number }) => [c.path, c.line])).toEqual([['README.md', 3]]);
     expect(review.body).toContain('1 new finding (1 medium)');
     expect(review.body).toContain('5 found again are not repeated.');
+  });
+
+  it('posts the review still when GitHub refuses it once for no line of its own', async () => {
+    standIns.github.reset();
+    standIns.github.setPullFiles(REPO, 8, [{ filename: 'src/db.ts', patch: DB_PATCH }]);
+    standIns.github.fail({ method: 'POST', path: /\/pulls\/8\/reviews$/, status: 422, times: 1 });
+    const third = await publish(results, 8);
+    const review = standIns.github.reviews.filter((r) => r.pull === 8);
+    expect(review).toHaveLength(1);
+    expect(third.reviewUrl).toBe(review[0]!.html_url);
+    // The probe found every comment fine: they stay on their lines.
+    expect(review[0]!.comments.map((c: { line: number }) => c.line)).toEqual([3]);
+    expect(review[0]!.body).not.toContain('GitHub would not take');
   });
 });

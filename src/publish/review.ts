@@ -47,25 +47,32 @@ export async function postReview(
   if (!plan.inline.length && !plan.body.length) return { plan };
   let url: string | undefined;
   try {
-    url = await create(client, target, plan, 'COMMENT');
+    url = await create(client, target, plan);
   } catch (error) {
     if (statusOf(error) !== 422 || !plan.inline.length) throw error;
-    const refused = new Set(await findRefused(client, target, plan.inline));
-    plan = {
-      ...plan,
-      inline: plan.inline.filter((p) => !refused.has(p)),
-      body: [
-        ...plan.body,
-        ...plan.inline.filter((p) => refused.has(p)).map((p) => ({ ...p, reason: 'refused' as const })),
-      ],
-    };
-    url = await create(client, target, plan, 'COMMENT');
+    plan = moveToBody(plan, new Set(await findRefused(client, target, plan.inline)));
+    try {
+      url = await create(client, target, plan);
+    } catch (again) {
+      // Refused still, for a reason the probes did not show: every finding goes in the body, none is lost.
+      if (statusOf(again) !== 422 || !plan.inline.length) throw again;
+      plan = moveToBody(plan, new Set(plan.inline));
+      url = await create(client, target, plan);
+    }
   }
   return { url, plan };
 }
 
+/** The plan with the `refused` line comments moved to the body. */
+function moveToBody(plan: ReviewPlan, refused: ReadonlySet<PlacedFinding>): ReviewPlan {
+  const moved = plan.inline.filter((p) => refused.has(p)).map((p) => ({ ...p, reason: 'refused' as const }));
+  return { ...plan, inline: plan.inline.filter((p) => !refused.has(p)), body: [...plan.body, ...moved] };
+}
+
 /** Creates the review (and, for a long body, the reviews that carry the rest of it); the first one's URL. */
-async function create(client: GitHubClient, t: ReviewTarget, plan: ReviewPlan, event: 'COMMENT'): Promise<string> {
+async function create(client: GitHubClient, t: ReviewTarget, plan: ReviewPlan): Promise<string> {
+  // COMMENT, always: the action never approves or requests changes.
+  const event = 'COMMENT';
   const { owner, repo } = t.repo;
   const [first, ...rest] = renderReviewBodies({ prefix: t.prefix, plan, runUrl: t.runUrl });
   const { data } = await client.rest.pulls.createReview({
