@@ -127,7 +127,7 @@ run_example() {
   mkdir -p "$dir/home" "$dir/store"
   say "act: examples/$name.yml"
   event=$(node __tests__/act/examples.js prepare "$name" "$dir")
-  node __tests__/act/serve-github.js "$dir/github.json" >"$dir/github.out" &
+  node __tests__/act/serve-github.js "$dir/github.json" "$dir/pull.json" >"$dir/github.out" &
   github_pid=$!
   for _ in $(seq 50); do [ -s "$dir/github.out" ] && break; sleep 0.1; done
   github_url=$(head -n1 "$dir/github.out")

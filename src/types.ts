@@ -14,7 +14,14 @@ export interface Credentials {
 
 export type UploadMode = 'per-agent' | 'combined' | 'none';
 
-export type FailOn = 'any' | 'all' | 'never';
+/** How bad a review finding is, worst first. */
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** `findings:<severity>`: as `any`, and the step also fails on a review finding at or above that severity. */
+export type FailOn = 'any' | 'all' | 'never' | `findings:${Severity}`;
+
+/** `comments`: the agent answers with findings, which become a pull-request review (see review-schema.ts). */
+export type ReviewMode = 'off' | 'comments';
 
 /** `auto`: one comment per use of the action, edited each run; `new`: a fresh one each run; `off`: none. */
 export type CommentMode = 'auto' | 'new' | 'off';
@@ -61,6 +68,8 @@ export interface AgentSpec {
   settings?: string;
   /** The CLI's `--mcp-config`: JSON text, or the absolute path of a JSON file. */
   mcpConfig?: string;
+  /** `comments`: the agent answers with findings (its jsonSchema is the findings schema). */
+  review?: ReviewMode;
 }
 
 /** Tokens an agent used, summed over its models and its attempts, as its CLI reported them. */
@@ -152,6 +161,8 @@ export interface AgentResult {
   usage: TokenUsage | null;
   /** What the agent changed, for agents that worked in a `worktree` or a `copy`. */
   changes?: AgentChanges;
+  /** Set for a reviewer (`review: comments`): its structured output holds findings. */
+  review?: ReviewMode;
 }
 
 /** One shard of a matrix split over several jobs: shard `index` (from 1) of `count`. */

@@ -10,6 +10,13 @@
 //   POST  /repos/:owner/:repo/issues/:number/comments        body
 //   PATCH /repos/:owner/:repo/issues/comments/:id            body
 //   GET   /repos/:owner/:repo/collaborators/:user/permission 404 for a login not in `permissions`
+//   GET   /repos/:owner/:repo/pulls/:number/files            per_page, page: the files `setPullFiles` gave, with patches
+//   GET   /repos/:owner/:repo/pulls/:number/reviews          per_page, page
+//   POST  /repos/:owner/:repo/pulls/:number/reviews          event, body, comments: 422 when a comment's line is not
+//                                                            on the right side of its file's diff, or `refuseLine` named
+//                                                            it; without `event`, a PENDING review
+//   DELETE /repos/:owner/:repo/pulls/:number/reviews/:id     a pending review only
+//   GET   /repos/:owner/:repo/pulls/:number/comments         per_page, page: the line comments of submitted reviews
 import http from 'node:http';
 
 /**
@@ -39,6 +46,15 @@ export async function startGitHubApi(options = {}) {
   /** A clock for `updated`, so that issues sort by their last change. */
   let ticks = 0;
   const permissions = { ...options.permissions };
+  /** @type {Map<string, { filename: string, status: string, patch?: string }[]>} `repo#number` → files */
+  const pullFiles = new Map();
+  /** @type {{ id: number, repo: string, pull: number, user: { login: string }, body: string, state: string, html_url: string, comments: any[] }[]} */
+  const reviews = [];
+  /** @type {{ id: number, repo: string, pull: number, pull_request_review_id: number, user: { login: string }, body: string, path: string, line: number, start_line?: number, side?: string }[]} */
+  const reviewComments = [];
+  /** `path:line` that GitHub would not take a comment on, whatever the diff says. */
+  const refused = new Set();
+  let nextReview = 5000;
   const sockets = new Set();
 
   const loginOf = (/** @type {string | undefined} */ auth) => {
@@ -149,6 +165,25 @@ export async function startGitHubApi(options = {}) {
       comment.body = body.body;
       return send(200, comment);
     }
+    if ((m = /^pulls\/(\d+)\/(files|reviews|comments)$/.exec(rest)) && method === 'GET') {
+      const pull = Number(m[1]);
+      if (m[2] === 'files') return page(pullFiles.get(`${repo}#${pull}`) ?? [], record, send);
+      const list = m[2] === 'reviews' ? reviews : reviewComments;
+      return page(
+        list.filter((x) => x.repo === repo && x.pull === pull),
+        record,
+        send,
+      );
+    }
+    if ((m = /^pulls\/(\d+)\/reviews$/.exec(rest)) && method === 'POST') {
+      return createReview(repo, Number(m[1]), body, login, send);
+    }
+    if ((m = /^pulls\/(\d+)\/reviews\/(\d+)$/.exec(rest)) && method === 'DELETE') {
+      const i = reviews.findIndex((r) => r.repo === repo && r.id === Number(m[2]));
+      if (i === -1) return send(404, { message: 'Not Found' });
+      if (reviews[i].state !== 'PENDING') return send(422, { message: 'Can not delete a non-pending review' });
+      return send(200, reviews.splice(i, 1)[0]);
+    }
     if (rest === 'issues' && method === 'GET') {
       const { state = 'open', creator, sort = 'created', direction = 'desc' } = record.query;
       const found = issues.filter(
@@ -170,6 +205,57 @@ export async function startGitHubApi(options = {}) {
       return send(200, issue);
     }
     send(404, { message: `the stand-in has no ${method} ${path}` });
+  }
+
+  /** The lines of the new version a comment may go on: the `+` and context lines of the patch's hunks. */
+  function rightLines(patch) {
+    const lines = new Set();
+    let n = 0;
+    for (const l of (patch ?? '').split('\n')) {
+      const h = /^@@ -\S+ \+(\d+)/.exec(l);
+      if (h) n = Number(h[1]);
+      else if (n && (l[0] === '+' || l[0] === ' ')) lines.add(n++);
+    }
+    return lines;
+  }
+
+  /** A review as GitHub makes one: every comment on a line of its file's diff, or 422 for the whole review. */
+  function createReview(repo, pull, body, login, send) {
+    const files = pullFiles.get(`${repo}#${pull}`) ?? [];
+    for (const c of body.comments ?? []) {
+      const lines = rightLines(files.find((f) => f.filename === c.path)?.patch);
+      const wanted = c.start_line === undefined ? [c.line] : [c.start_line, c.line];
+      if (wanted.some((l) => !lines.has(l) || refused.has(`${c.path}:${l}`))) {
+        return send(422, {
+          message: 'Unprocessable Entity',
+          errors: ['Line could not be resolved'],
+          documentation_url: 'https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request',
+        });
+      }
+    }
+    if (body.event && body.event !== 'COMMENT' && body.event !== 'APPROVE' && body.event !== 'REQUEST_CHANGES') {
+      return send(422, { message: `bad event ${body.event}` });
+    }
+    const id = nextReview++;
+    const state =
+      { COMMENT: 'COMMENTED', APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED' }[body.event] ?? 'PENDING';
+    const review = {
+      id,
+      repo,
+      pull,
+      user: { login },
+      body: body.body ?? '',
+      state,
+      html_url: `${serverUrl}/${repo}/pull/${pull}#pullrequestreview-${id}`,
+      comments: body.comments ?? [],
+    };
+    reviews.push(review);
+    if (state !== 'PENDING') {
+      for (const c of review.comments) {
+        reviewComments.push({ id: nextComment++, repo, pull, pull_request_review_id: id, user: { login }, ...c });
+      }
+    }
+    return send(200, review);
   }
 
   /** An issue (or, with `pullRequest`, a pull request) as if someone had opened it. */
@@ -198,12 +284,23 @@ export async function startGitHubApi(options = {}) {
     issues,
     permissions,
     addIssue,
+    reviews,
+    reviewComments,
+    /** The files GET pulls/:number/files lists, in order: `{ filename, status, patch }`. */
+    setPullFiles: (/** @type {string} */ repo, /** @type {number} */ pull, files) =>
+      void pullFiles.set(
+        `${repo}#${pull}`,
+        files.map((f) => ({ status: 'modified', ...f })),
+      ),
+    /** A line GitHub will not take a comment on (422), though the diff shows it. */
+    refuseLine: (/** @type {string} */ path, /** @type {number} */ line) => void refused.add(`${path}:${line}`),
     /** Answers `status` (or nothing) to requests matching `method` and `path`, `times` times (or always). @param {Fault} fault */
     fail: (fault) => void faults.push(fault),
     /** Forgets the faults and the recorded requests (not the issues and comments). */
     reset: () => {
       faults.length = 0;
       requests.length = 0;
+      refused.clear();
     },
     /** The requests that change something (GraphQL reads left out). */
     writes: () => requests.filter((r) => r.method !== 'GET' && r.path !== '/graphql'),

@@ -20,7 +20,12 @@ const PULL_REQUEST = 7;
 /** Each example: the event it runs on, and the files of the repository it expects (beside the workflow). */
 const EXAMPLES = {
   basic: { event: 'workflow_dispatch', files: {} },
-  'pr-review': { event: 'pull_request', files: {} },
+  'pr-review': {
+    event: 'pull_request',
+    files: {},
+    // What the stand-in GitHub API serves as the pull request's files: it changed src/index.js's one line.
+    pull: [{ filename: 'src/index.js', patch: '@@ -0,0 +1 @@\n+export const parse = (input) => JSON.parse(input);' }],
+  },
   'nightly-report': { event: 'schedule', files: {} },
   'map-reduce': { event: 'workflow_dispatch', files: {} },
   sharded: {
@@ -74,6 +79,10 @@ function prepare(name, dir) {
   git('add', '-A');
   git('-c', 'user.name=Example', '-c', 'user.email=example@example.invalid', 'commit', '-q', '-m', 'Start');
   fs.writeFileSync(path.join(dir, 'event.json'), JSON.stringify(payload(example.event), null, 2));
+  if (example.pull) {
+    const pull = { repo: REPOSITORY, number: PULL_REQUEST, files: example.pull };
+    fs.writeFileSync(path.join(dir, 'pull.json'), JSON.stringify(pull));
+  }
   console.log(example.event);
 }
 
@@ -130,6 +139,30 @@ function pullRequestComments(github) {
   return { comments, posts };
 }
 
+/** examples/pr-review.yml's review: one, with the line comment of two reviewers, the rest in its body. */
+function reviewPromises(github, commentBody) {
+  const reviews = (github.reviews ?? []).filter((r) => r.repo === REPOSITORY && r.pull === PULL_REQUEST);
+  const lines = (github.reviewComments ?? []).filter((c) => c.repo === REPOSITORY && c.pull === PULL_REQUEST);
+  const review = reviews[0];
+  return [
+    [
+      reviews.length === 1 && review.state === 'COMMENTED',
+      `one review of event COMMENT (${reviews.map((r) => r.state).join(', ')})`,
+    ],
+    [
+      lines.length === 1 && lines[0].path === 'src/index.js' && lines[0].line === 1,
+      `one line comment, on src/index.js line 1 (${lines.map((c) => `${c.path}:${c.line}`).join(', ')})`,
+    ],
+    [/`security`, `tests`/.test(lines[0]?.body ?? ''), 'the line comment names both reviewers of the same finding'],
+    [(lines[0]?.body ?? '').includes('```suggestion\n'), 'the line comment holds a suggestion block'],
+    [
+      /#### `docs\/guide.md`[\s\S]*Guide omits errors/.test(review?.body ?? ''),
+      'the finding on a file outside the diff is in the review body, by file',
+    ],
+    [Boolean(review) && commentBody.includes(`](${review.html_url})`), 'the comment links the review'],
+  ];
+}
+
 /** What each example promises, as [ok, what] pairs. */
 const PROMISES = {
   basic: ({ log, stored }) => {
@@ -163,11 +196,12 @@ const PROMISES = {
         ['security', 'tests', 'documentation'].every((id) => body.includes(id)),
         'the comment names the three reviewers',
       ],
-      [body.includes('Done: Review the repository for security problems'), "the comment holds the reviewers' answers"],
+      [body.includes('The input reaches JSON.parse unchecked.'), "the comment holds the reviewers' summaries"],
       [
         github.requests.some((r) => r.method === 'PATCH' && /\/issues\/comments\/\d+$/.test(r.path)),
         'the comment was filled in by editing it',
       ],
+      ...reviewPromises(github, body),
       ...artifactPromises(stored, 'review', ['security', 'tests', 'documentation']),
     ];
   },

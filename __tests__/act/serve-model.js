@@ -5,7 +5,7 @@
 // The workflows of __tests__/act/ script each agent with directive lines in its prompt (see model-server.js).
 // The examples run as a user writes them, with no directives, so `--examples` puts in front of the model a proxy
 // that plays the part a real model plays for them: where a prompt asks for something the example depends on (a
-// planner's agents.yml, a synthesis that reads the reviews), it adds the directive lines that do it. Every
+// planner's agents.yml, a synthesis that reads the reviews, a reviewer's findings), it adds the directive lines that do it. Every
 // other prompt gets the model server's default answer ("Done: " and its first line).
 import http from 'node:http';
 import { startModelServer } from '../../stand-ins/model-server.js';
@@ -26,12 +26,44 @@ const PLAYBOOK = [
   // The reviewers the planner added: an answer the synthesis must carry into the report.
   { when: 'Review the folder src/.', add: '@answer src/index.js:1 reads input without checking it' },
   { when: 'Review the folder docs/.', add: '@answer no findings' },
+  // examples/pr-review.yml: reviewers answer with findings (review: comments). Two flag the same line of the pull
+  // request's diff (one comment naming both); one flags a file the pull request does not change (the body).
+  {
+    when: 'Review the repository for security problems',
+    add: structured('The input reaches JSON.parse unchecked.', [
+      {
+        path: 'src/index.js',
+        line: 1,
+        severity: 'high',
+        title: 'Unchecked input to JSON.parse',
+        body: 'A malformed body throws.',
+        suggestion: 'export const parse = (input) => (typeof input === "string" ? JSON.parse(input) : undefined);',
+      },
+    ]),
+  },
+  {
+    when: 'Find the code that has no tests',
+    add: structured('parse has no test.', [
+      { path: 'src/index.js', line: 1, severity: 'medium', title: 'JSON.parse input unchecked', body: 'No test.' },
+    ]),
+  },
+  {
+    when: 'Check that the README and the documentation match the code',
+    add: structured('The guide is thin.', [
+      { path: 'docs/guide.md', line: 3, severity: 'low', title: 'Guide omits errors', body: 'Say what throws.' },
+    ]),
+  },
   {
     // examples/map-reduce.yml: the synthesis reads a reviewer's answer from .agent-inputs/ and reports on it.
     when: 'Read them all and write one report',
     add: '@read .agent-inputs/plan.src/answer.md\n@answer # Review report',
   },
 ];
+
+/** A reviewer's answer as the findings schema wants it, as the directive the model server plays. */
+function structured(summary, findings) {
+  return `@structured ${JSON.stringify({ summary, findings })}`;
+}
 
 /** The request body with the playbook's directives added to the prompt (the first user message's last text). */
 function played(raw) {

@@ -62,6 +62,7 @@ export function buildResult(spec: AgentSpec, outputDir: string, run: AgentRun): 
     ...(spec.needs?.length && { needs: spec.needs }),
     ...(spec.addedBy !== undefined && { addedBy: spec.addedBy }),
     usage: run.spent.usage,
+    ...(spec.review === 'comments' && { review: spec.review }),
   };
 }
 

@@ -44,6 +44,7 @@ export const INPUT_DEFAULTS = {
   ref: '',
   settings: '',
   'mcp-config': '',
+  review: 'off',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -62,14 +63,27 @@ export const OUTPUT_NAMES = [
   'issue-url',
   'total-input-tokens',
   'total-output-tokens',
+  'findings',
+  'review-url',
+  'findings-file',
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
-export const FAIL_ON_VALUES = ['any', 'all', 'never'] as const;
+export const FAIL_ON_VALUES = [
+  'any',
+  'all',
+  'never',
+  'findings:critical',
+  'findings:high',
+  'findings:medium',
+  'findings:low',
+  'findings:info',
+] as const;
 export const UPLOAD_MODES = ['per-agent', 'combined', 'none'] as const;
 export const COMMENT_MODES = ['auto', 'new', 'off'] as const;
 export const WORKSPACE_MODES = ['worktree', 'copy', 'shared', 'empty'] as const;
+export const REVIEW_MODES = ['off', 'comments'] as const;
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

@@ -14,6 +14,7 @@ import {
   type InputName,
 } from './action-interface.js';
 import { readJsonSchema } from './json-schema-input.js';
+import { reviewInput } from './review-schema.js';
 import { MAX_AGENTS, parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
 import { agentsOfShard, parseShard } from './shard.js';
 import {
@@ -104,10 +105,9 @@ export function getInputs(): Inputs {
 
   const workspace = workspaceDir();
   const problems = new Problems();
-  const what = (name: InputName) => `Input '${name}'`;
   const optional = <T>(name: InputName, parse: (value: string, what: string) => T): T | undefined => {
     const value = readInput(name);
-    return value ? problems.check(() => parse(value, what(name))) : undefined;
+    return value ? problems.check(() => parse(value, `Input '${name}'`)) : undefined;
   };
 
   const permissionMode = optional('permission-mode', (v, w) => oneOf(v, PERMISSION_MODES, w));
@@ -127,6 +127,7 @@ export function getInputs(): Inputs {
     workspace: optional('workspace', (v, w) => oneOf(v, WORKSPACE_MODES, w)),
     settings: optional('settings', (v, w) => jsonOrFile(v, workspace, w)),
     mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workspace, w)),
+    review: optional('review', reviewInput),
   };
   if (defaults.model && defaults.fallbackModel === defaults.model) {
     problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);

@@ -6,6 +6,7 @@ import { findPlaceholders } from '../util/placeholders.js';
 import { nearest } from '../util/suggest.js';
 import { checkGraph } from './graph.js';
 import { readJsonSchema } from './json-schema-input.js';
+import { applyReview, withReviewDefault } from './review-schema.js';
 import { WORKSPACE_MODES } from './action-interface.js';
 import {
   describe,
@@ -50,6 +51,7 @@ export const ITEM_KEYS = [
   'workspace',
   'settings',
   'mcp-config',
+  'review',
 ] as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -69,9 +71,10 @@ export function parseMatrix(source: MatrixSource, defaults: AgentDefaults): Agen
  * each item, checks the graph the items' `needs` make: every need names an item, none names its own item, and
  * there is no cycle. Files that items name are read from `workspace`.
  */
-export function parseAgents(name: string, text: string, workspace: string, defaults: AgentDefaults): AgentSpec[] {
+export function parseAgents(name: string, text: string, workspace: string, given: AgentDefaults): AgentSpec[] {
   const items = readList(name, text);
   const problems = new Problems();
+  const defaults = problems.check(() => withReviewDefault(given)) ?? given;
   const specs: AgentSpec[] = [];
   const nodes: { index: number; id: string; needs: string[] }[] = [];
   const seen = new Map<string, number>();
@@ -180,6 +183,7 @@ function parseItem(
   read('workspace', 'workspace', (v, w) => oneOf(typeof v === 'string' ? v : JSON.stringify(v), WORKSPACE_MODES, w));
   read('settings', 'settings', (v, w) => jsonOrFile(v, workspace, w));
   read('mcp-config', 'mcpConfig', (v, w) => jsonOrFile(v, workspace, w));
+  problems.check(() => applyReview(spec, item, here));
   problems.check(() => checkPlaceholders(spec, here));
   const needs = spec.needs ?? [];
   return problems.messages.length === before ? { id, needs, spec } : { id, needs };

@@ -42,4 +42,5 @@ export async function deliver(
   const published = await publisher?.finish(report, links);
   if (published?.commentUrl) writeOutput('comment-url', published.commentUrl);
   if (published?.issueUrl) writeOutput('issue-url', published.issueUrl);
+  if (published?.reviewUrl) writeOutput('review-url', published.reviewUrl);
 }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { Publisher } from '../publish/publisher.js';
 import { failureMessage } from '../report/outcome.js';
+import { reviewAnswers } from '../report/findings.js';
 import { writeJobSummary, writeOutput, writeOutputs } from '../report/outputs.js';
 import { renderReport, writeReport } from '../report/report-file.js';
 import { renderSummary, type RunnerPart } from '../report/summary.js';
@@ -10,6 +11,7 @@ import type { Cancellation } from '../util/cancel.js';
 import { redactText } from '../util/redact.js';
 import { runPage } from '../util/runner.js';
 import { deliver, type DeliverOptions } from './deliver.js';
+import { writeFindings } from './findings-file.js';
 import { failStep } from './fail-step.js';
 
 /** A run as either entry ends it: its results and answers already made safe to show anywhere. */
@@ -47,6 +49,9 @@ export interface Ending {
  */
 export async function finish(end: RunEnd, how: Ending): Promise<void> {
   const { results, stats } = end;
+  // A reviewer's answer is its summary; its findings are the outputs, findings.sarif and the review.
+  end = { ...end, answers: reviewAnswers(results, end.answers) };
+  writeFindings(results, end.runDir);
   const resultsJson = writeOutputs(results, stats, end.runDir);
   const summary = renderSummary(results, stats, end.runners);
   if (how.summary) await writeJobSummary((end.note ?? '') + summary);

@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { link } from '../report/markdown.js';
 import { renderReport } from '../report/report-file.js';
-import type { AgentResult, CommentMode, ReportInput } from '../types.js';
+import { countFindings, describeCounts, findingsOf, mergeFindings } from '../report/findings.js';
+import type { AgentResult, CommentMode, ReportInput, ReviewMode } from '../types.js';
 import { redactText } from '../util/redact.js';
 import type { GitHubClient } from './client.js';
 import { BODY_MARGIN, BODY_MAX, marker, renderComment, type AgentView, type Links } from '../report/comment-body.js';
@@ -10,6 +11,7 @@ import type { EventContext, Repo } from './event.js';
 import { describeFailure, type Permission } from './failures.js';
 import { whoAmI } from './identity.js';
 import { writeIssue } from './issue.js';
+import { postReview } from './review.js';
 import { throttle } from './throttle.js';
 
 /** How often the comment is edited while agents run, at most. */
@@ -30,6 +32,8 @@ export interface PublishPlan {
   comment?: { issue: number; mode: 'auto' | 'new' };
   /** The issue the report goes to. */
   issue?: { title: string; labels: string[] };
+  /** The pull request that the reviewers' findings go to, as a review. */
+  review?: { pullRequest: number };
 }
 
 /**
@@ -38,12 +42,20 @@ export interface PublishPlan {
  */
 export function planPublishing(
   event: EventContext,
-  inputs: { comment: CommentMode; commentOn?: number; issueTitle: string; issueLabels: string[] },
+  inputs: {
+    comment: CommentMode;
+    commentOn?: number;
+    issueTitle: string;
+    issueLabels: string[];
+    matrix?: readonly { review?: ReviewMode }[];
+  },
 ): PublishPlan {
   const plan: PublishPlan = {};
   const on = inputs.commentOn ?? event.pullRequest;
   if (inputs.comment !== 'off' && on !== undefined) plan.comment = { issue: on, mode: inputs.comment };
   if (inputs.issueTitle) plan.issue = { title: inputs.issueTitle, labels: inputs.issueLabels };
+  const pullRequest = event.pullRequest ?? inputs.commentOn;
+  if (pullRequest !== undefined && inputs.matrix?.some((s) => s.review === 'comments')) plan.review = { pullRequest };
   return plan;
 }
 
@@ -61,6 +73,7 @@ export interface PublisherOptions {
 export interface Published {
   commentUrl?: string;
   issueUrl?: string;
+  reviewUrl?: string;
 }
 
 /**
@@ -115,8 +128,29 @@ export class Publisher {
     this.links = links;
     this.agents.clear();
     for (const r of report.results) this.agents.set(r.id, r);
+    // The review first, so that the comment links it.
+    const reviewUrl = await this.writeReview(report);
     const [, issueUrl] = await Promise.all([this.writeComment(report.answers), this.writeIssue(report, links)]);
-    return { commentUrl: this.comment?.url, issueUrl };
+    return { commentUrl: this.comment?.url, issueUrl, reviewUrl };
+  }
+
+  /** The reviewers' new findings as one pull-request review; its URL, when one was posted. */
+  private async writeReview(report: ReportInput): Promise<string | undefined> {
+    const on = this.o.plan.review?.pullRequest;
+    if (on === undefined) return undefined;
+    const findings = mergeFindings(findingsOf(report.results));
+    if (!findings.length) return undefined;
+    const target = { repo: this.o.event.repo, pullRequest: on, prefix: this.o.prefix, runUrl: report.runUrl };
+    try {
+      const { url, plan } = await postReview(this.o.client, target, findings, await this.login);
+      if (plan.repeated) core.info(`${plan.repeated} findings were posted by an earlier review; not repeated.`);
+      const posted = [...plan.inline, ...plan.body].map((p) => p.finding);
+      if (url) this.links = { ...this.links, review: { url, findings: describeCounts(countFindings(posted)) } };
+      return url;
+    } catch (error) {
+      this.fail(error, `post the review on pull request #${on}`, '`pull-requests: write`');
+      return undefined;
+    }
   }
 
   private async writeComment(answers: ReadonlyMap<string, string>): Promise<void> {
@@ -177,13 +211,13 @@ export function openPublisher(
   plan: PublishPlan,
   o: Pick<PublisherOptions, 'prefix' | 'secrets' | 'intervalMs'>,
 ): Publisher | undefined {
-  if (!plan.comment && !plan.issue) return undefined;
+  if (!plan.comment && !plan.issue && !plan.review) return undefined;
   if (!event.repo) {
     core.info('Not running in a GitHub repository (no GITHUB_REPOSITORY): no comment and no issue are written.');
     return undefined;
   }
   if (!client) {
-    core.warning('The github-token input is empty: no comment and no issue are written. Pass github-token.');
+    core.warning('The github-token input is empty: no comment, review or issue is written. Pass github-token.');
     return undefined;
   }
   return new Publisher({ client, event: { ...event, repo: event.repo }, plan, ...o });

@@ -30,6 +30,8 @@ export interface Links {
   run?: string;
   /** The report's artifact, when it was uploaded. */
   report?: { name: string; url?: string };
+  /** The pull-request review this run posted, and what its findings were. */
+  review?: { url: string; findings: string };
 }
 
 export interface CommentInput {
@@ -107,6 +109,7 @@ function footer(results: readonly AgentResult[], links: Links): string {
   if (links.report) artifacts.set(links.report.name, links.report.url);
   const parts: string[] = [];
   if (links.run) parts.push(link('Run summary', links.run));
+  if (links.review) parts.push(`Review: ${link(links.review.findings, links.review.url)}`);
   if (artifacts.size)
     parts.push(`Artifacts: ${[...artifacts].map(([name, url]) => link(`\`${name}\``, url)).join(', ')}`);
   return parts.join(' · ');

@@ -7,7 +7,7 @@ import { logUntrusted } from '../util/log.js';
 import { hasStepSummary } from '../util/runner.js';
 
 /** The outputs that exist only once the report is written and published (see `writeOutput`). */
-export type PublishOutput = 'report-file' | 'comment-url' | 'issue-url';
+export type PublishOutput = 'report-file' | 'comment-url' | 'issue-url' | 'findings' | 'review-url' | 'findings-file';
 
 /**
  * Every other output of action.yml, written once from results already made safe; `results-file` is

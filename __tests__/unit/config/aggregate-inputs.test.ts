@@ -86,7 +86,9 @@ describe('getAggregateInputs', () => {
     expect(message).toContain('4 problems');
     expect(message).toContain(`Input 'comment' must be one of auto, new, off; got "sometimes"`);
     expect(message).toContain(`Input 'allow-missing' must be true or false; got "yes"`);
-    expect(message).toContain(`Input 'fail-on' must be one of any, all, never; got "some"`);
+    expect(message).toContain(
+      `Input 'fail-on' must be one of any, all, never, findings:critical, findings:high, findings:medium, findings:low, findings:info; got "some"`,
+    );
     expect(message).toContain(`Input 'summary' must be true or false`);
   });
 });

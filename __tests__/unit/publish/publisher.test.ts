@@ -35,6 +35,19 @@ describe('planPublishing', () => {
       planPublishing({ ...base, eventName: 'schedule' }, { ...inputs, issueTitle: 'Nightly', issueLabels: ['a'] }),
     ).toEqual({ issue: { title: 'Nightly', labels: ['a'] } });
   });
+
+  it('posts a review on the pull request when the matrix has a reviewer, also with comment: off', () => {
+    const matrix = [{}, { review: 'comments' as const }];
+    expect(planPublishing({ ...base, pullRequest: 7 }, { ...inputs, comment: 'off', matrix })).toEqual({
+      review: { pullRequest: 7 },
+    });
+    expect(planPublishing({ ...base, pullRequest: 7 }, { ...inputs, matrix: [{}] }).review).toBeUndefined();
+    // Off a pull request, only comment-on names one; with neither, there is nothing to review.
+    expect(planPublishing({ ...base, eventName: 'schedule' }, { ...inputs, commentOn: 3, matrix }).review).toEqual({
+      pullRequest: 3,
+    });
+    expect(planPublishing({ ...base, eventName: 'schedule' }, { ...inputs, matrix })).toEqual({});
+  });
 });
 
 describe('progressInterval', () => {

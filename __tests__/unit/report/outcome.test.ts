@@ -87,3 +87,41 @@ describe('failureMessage', () => {
     expect(message.split('\n').some((l) => l.startsWith('a '))).toBe(false);
   });
 });
+
+describe('failureMessage with fail-on findings:<severity>', () => {
+  const withFindings = (...severities: string[]) => [
+    makeResult('sec', {
+      review: 'comments',
+      structured: {
+        summary: 's',
+        findings: severities.map((severity, i) => ({ path: 'a.ts', line: i + 1, severity, title: `T${i}`, body: '' })),
+      },
+    }),
+    makeResult('plain'),
+  ];
+
+  it('fails when a finding is at or above the severity, naming it, and not otherwise', () => {
+    expect(failureMessage('findings:high', withFindings('medium', 'low'))).toBeNull();
+    expect(failureMessage('findings:high', withFindings('medium', 'high', 'critical'))).toBe(
+      [
+        '2 findings at or above high (fail-on: findings:high):',
+        'critical: a.ts:3 T2 (sec)',
+        'high: a.ts:2 T1 (sec)',
+      ].join('\n'),
+    );
+    expect(failureMessage('findings:info', withFindings('info'))).toContain('1 findings at or above info');
+  });
+
+  it('fails as any does for an agent that did not succeed, and names the findings too', () => {
+    const results = [...withFindings('critical'), agent('b', 'failure', 'boom')];
+    expect(failureMessage('findings:critical', results)).toBe(
+      [
+        '1 of 3 agents did not succeed:',
+        'b (failure): boom',
+        '1 findings at or above critical (fail-on: findings:critical):',
+        'critical: a.ts:1 T0 (sec)',
+      ].join('\n'),
+    );
+    expect(failureMessage('findings:low', [agent('b', 'timeout', 'slow')])).toContain('b (timeout): slow');
+  });
+});
