@@ -11,6 +11,9 @@ import { withUploads } from './artifacts/with-uploads.js';
 import { ACTION_SLUG } from './config/action-interface.js';
 import { getInputs, type Inputs } from './config/inputs.js';
 import { readPlan } from './config/plan.js';
+import { agentPaths } from './agent/context.js';
+import { writeAgentRecord } from './rerun/record.js';
+import { openReuse } from './rerun/reuse.js';
 import { finish, type Ending, type RunEnd } from './finish/finish.js';
 import { failStep } from './finish/fail-step.js';
 import { startIsolation, type Isolation } from './isolation/isolate.js';
@@ -28,7 +31,7 @@ import type { AgentResult } from './types.js';
 import { Cancellation } from './util/cancel.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { knownSecrets } from './util/redact.js';
-import { RUNNER_COMMAND_FILES, runPage, runnerFiles, runnerTemp } from './util/runner.js';
+import { RUNNER_COMMAND_FILES, runPage, runnerFiles, runnerTemp, workflowRunAttempt } from './util/runner.js';
 import { planWorkspaces, type WorkspacePlan } from './workspace/checkout.js';
 import { openWorkspaces } from './workspace/workspaces.js';
 
@@ -153,6 +156,14 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     secrets,
     shard,
   });
+  const reuse = await openReuse({
+    mode: inputs.rerun,
+    upload: inputs.upload,
+    prefix: inputs.artifactPrefix,
+    artifactsDir: inputs.artifactsDir,
+    secrets,
+    folderOf: (id) => agentPaths(m.runDir, id).outputDir,
+  });
   const ctx = {
     claude: m.claude,
     runDir: m.runDir,
@@ -178,7 +189,12 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
         maxParallel,
         ctx,
         workspaces,
-        onFinished: (r) => uploader.agentFinished(r.id, r.outputDir),
+        onFinished(r) {
+          // How it ended goes up with its artifact, for a re-run to read back.
+          writeAgentRecord(r, workflowRunAttempt());
+          uploader.agentFinished(r.id, r.outputDir);
+        },
+        reuse,
         plan(planner, folder, taken) {
           const added = readPlan({ ...inputs, planner, folder, taken });
           const ids = [...taken, ...added.map((s) => s.id)];

@@ -16,6 +16,9 @@ export type UploadMode = 'per-agent' | 'combined' | 'none';
 
 export type FailOn = 'any' | 'all' | 'never';
 
+/** The `rerun` input: in a re-run, run again only the agents that did not succeed before, or all of them. */
+export type RerunMode = 'failed' | 'all';
+
 /** `auto`: one comment per use of the action, edited each run; `new`: a fresh one each run; `off`: none. */
 export type CommentMode = 'auto' | 'new' | 'off';
 /**
@@ -61,6 +64,8 @@ export interface AgentSpec {
   settings?: string;
   /** The CLI's `--mcp-config`: JSON text, or the absolute path of a JSON file. */
   mcpConfig?: string;
+  /** Stopped as a `timeout` once its CLI has printed no event for this long; undefined: never. */
+  idleTimeoutMinutes?: number;
 }
 
 /** Tokens an agent used, summed over its models and its attempts, as its CLI reported them. */
@@ -152,6 +157,11 @@ export interface AgentResult {
   usage: TokenUsage | null;
   /** What the agent changed, for agents that worked in a `worktree` or a `copy`. */
   changes?: AgentChanges;
+  /**
+   * In a re-run (`rerun: failed`): the attempt of the workflow run whose result this is; the agent succeeded
+   * there and did not run again. Its artifact is that attempt's.
+   */
+  reusedFrom?: number;
 }
 
 /** One shard of a matrix split over several jobs: shard `index` (from 1) of `count`. */

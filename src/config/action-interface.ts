@@ -44,6 +44,8 @@ export const INPUT_DEFAULTS = {
   ref: '',
   settings: '',
   'mcp-config': '',
+  rerun: 'failed',
+  'idle-timeout-minutes': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -70,6 +72,7 @@ export const FAIL_ON_VALUES = ['any', 'all', 'never'] as const;
 export const UPLOAD_MODES = ['per-agent', 'combined', 'none'] as const;
 export const COMMENT_MODES = ['auto', 'new', 'off'] as const;
 export const WORKSPACE_MODES = ['worktree', 'copy', 'shared', 'empty'] as const;
+export const RERUN_MODES = ['failed', 'all'] as const;
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

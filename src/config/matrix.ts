@@ -50,6 +50,7 @@ export const ITEM_KEYS = [
   'workspace',
   'settings',
   'mcp-config',
+  'idle-timeout-minutes',
 ] as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -180,6 +181,7 @@ function parseItem(
   read('workspace', 'workspace', (v, w) => oneOf(typeof v === 'string' ? v : JSON.stringify(v), WORKSPACE_MODES, w));
   read('settings', 'settings', (v, w) => jsonOrFile(v, workspace, w));
   read('mcp-config', 'mcpConfig', (v, w) => jsonOrFile(v, workspace, w));
+  read('idle-timeout-minutes', 'idleTimeoutMinutes', positiveMinutes);
   problems.check(() => checkPlaceholders(spec, here));
   const needs = spec.needs ?? [];
   return problems.messages.length === before ? { id, needs, spec } : { id, needs };
