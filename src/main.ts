@@ -156,14 +156,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     secrets,
     shard,
   });
-  const reuse = await openReuse({
-    mode: inputs.rerun,
-    upload: inputs.upload,
-    prefix: inputs.artifactPrefix,
-    artifactsDir: inputs.artifactsDir,
-    secrets,
-    folderOf: (id) => agentPaths(m.runDir, id).outputDir,
-  });
+  const reuse = await openReuse(reuseOptions(inputs, m.runDir, secrets));
   const ctx = {
     claude: m.claude,
     runDir: m.runDir,
@@ -189,11 +182,8 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
         maxParallel,
         ctx,
         workspaces,
-        onFinished(r) {
-          // How it ended goes up with its artifact, for a re-run to read back.
-          writeAgentRecord(r, workflowRunAttempt());
-          uploader.agentFinished(r.id, r.outputDir);
-        },
+        // How it ended goes up with its artifact, for a re-run to read back.
+        onFinished: (r) => uploader.agentFinished(r.id, writeAgentRecord(r, workflowRunAttempt())),
         reuse,
         plan(planner, folder, taken) {
           const added = readPlan({ ...inputs, planner, folder, taken });
@@ -220,6 +210,12 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
   const rateLimits = { events: concurrency.events, lowest: concurrency.lowest, adaptive: concurrency.adapt };
   const stats = computeStats(results, maxParallel, agentsCpu, rateLimits);
   return { results, stats, answers: readAnswers(results, secrets), runDir: m.runDir };
+}
+
+/** Where a re-run finds what earlier attempts left, and where a reused agent's artifact is unpacked. */
+function reuseOptions(inputs: Inputs, runDir: string, secrets: readonly string[]): Parameters<typeof openReuse>[0] {
+  const { rerun: mode, upload, artifactPrefix: prefix, artifactsDir } = inputs;
+  return { mode, upload, prefix, artifactsDir, secrets, folderOf: (id) => agentPaths(runDir, id).outputDir };
 }
 
 /** What the step was asked to do with the finished run: hand it to the aggregate step, or deliver it. */

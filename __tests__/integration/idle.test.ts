@@ -30,10 +30,7 @@ describe('an agent that goes silent', () => {
     // Four answers 8 s apart: over half a minute in all, longer than the 18-second idle limit, yet never silent
     // for more than about 8 s.
     const prompt = 'Busy\n@latency 8000\n@write one.txt 1\n@write two.txt 2\n@write three.txt 3\n@answer still talking';
-    const result = await runAgent(
-      spec('busy', prompt, { idleTimeoutMinutes: 0.3, allowedTools: ['Write'] }),
-      ctx,
-    );
+    const result = await runAgent(spec('busy', prompt, { idleTimeoutMinutes: 0.3, allowedTools: ['Write'] }), ctx);
     expect(result.status).toBe('success');
     expect(result.answer).toContain('still talking');
     expect(result.durationMs).toBeGreaterThan(0.3 * 60_000);

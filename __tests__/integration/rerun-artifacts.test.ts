@@ -61,7 +61,9 @@ describe('the artifact stand-in across attempts', () => {
     const listed = await inAttempt(() => client.listArtifacts());
     expect(listed.artifacts.map((a) => a.name)).toContain('st-one');
     const second = folder('second');
-    await expect(inAttempt(() => client.uploadArtifact('st-one', second.files, second.root))).rejects.toThrow(/\(409\)/);
+    await expect(inAttempt(() => client.uploadArtifact('st-one', second.files, second.root))).rejects.toThrow(
+      /\(409\)/,
+    );
     const into = path.join(tmp, 'download-st-one');
     const id = listed.artifacts.find((a) => a.name === 'st-one')!.id;
     await inAttempt(() => client.downloadArtifact(id, { path: into }));

@@ -98,12 +98,7 @@ export function inputOr(name: string, fallback: string, trim = true): string {
  */
 export function getInputs(): Inputs {
   // Masked first, so no later error message can print them.
-  const credentials: Credentials = {
-    anthropicApiKey: readInput('anthropic-api-key'),
-    oauthToken: readInput('claude-code-oauth-token'),
-    githubToken: readInput('github-token'),
-  };
-  for (const secret of Object.values(credentials)) if (secret) core.setSecret(secret);
+  const credentials = readCredentials();
 
   const workspace = workspaceDir();
   const problems = new Problems();
@@ -177,6 +172,17 @@ export function getInputs(): Inputs {
   problems.check(() => requireCredential(credentials, process.env, matrix));
   problems.throwIfAny();
   return { ...inputs, matrix, specs };
+}
+
+/** The credentials, masked in the log as soon as they are read. */
+function readCredentials(): Credentials {
+  const credentials: Credentials = {
+    anthropicApiKey: readInput('anthropic-api-key'),
+    oauthToken: readInput('claude-code-oauth-token'),
+    githubToken: readInput('github-token'),
+  };
+  for (const secret of Object.values(credentials)) if (secret) core.setSecret(secret);
+  return credentials;
 }
 
 /**

@@ -13,7 +13,10 @@ function reusedNote(results: readonly AgentResult[]): string | undefined {
   const from =
     attempts.length === 1
       ? `attempt ${attempts[0]![0]}`
-      : attempts.map(([a, n]) => `attempt ${a} (${n})`).join(', ').replace(/, ([^,]*)$/, ' and $1');
+      : attempts
+          .map(([a, n]) => `attempt ${a} (${n})`)
+          .join(', ')
+          .replace(/, ([^,]*)$/, ' and $1');
   const ran = results.length - reused.length;
   const agents = (n: number) => `${n} agent${n === 1 ? '' : 's'}`;
   return (

@@ -18,13 +18,14 @@ interface AgentRecord {
 }
 
 /**
- * Writes agent.json into the agent's folder, before its upload. `result` is already scrubbed; the local paths in it
- * mean nothing to a later attempt and are set again when it is read.
+ * Writes agent.json into the agent's folder, before its upload, and returns the folder. `result` is already
+ * scrubbed; the local paths in it mean nothing to a later attempt and are set again when it is read.
  */
-export function writeAgentRecord(result: AgentResult, attempt: number): void {
+export function writeAgentRecord(result: AgentResult, attempt: number): string {
   const record: AgentRecord = { attempt: result.reusedFrom ?? attempt, result };
   fs.mkdirSync(result.outputDir, { recursive: true });
   fs.writeFileSync(path.join(result.outputDir, AGENT_RECORD), `${JSON.stringify(record, null, 2)}\n`);
+  return result.outputDir;
 }
 
 /**
@@ -58,8 +59,8 @@ export function parseAgentRecord(text: string, id: string, folder: string): Agen
   delete result.uploadWarning;
   if (result.changes) {
     const patch = path.join(folder, 'changes.patch');
-    const { patch: _old, ...counts } = result.changes;
-    result.changes = fs.existsSync(patch) ? { ...counts, patch } : counts;
+    result.changes = { ...result.changes, patch };
+    if (!fs.existsSync(patch)) delete result.changes.patch;
   }
   return result;
 }

@@ -62,7 +62,9 @@ export async function openReuse(o: ReuseOptions): Promise<Reuse | undefined> {
   try {
     return reuser(await openEarlierAttempts(o), o.folderOf);
   } catch (err) {
-    core.warning(`The artifacts of earlier attempts could not be listed (${errorMessage(err)}): every agent runs again.`);
+    core.warning(
+      `The artifacts of earlier attempts could not be listed (${errorMessage(err)}): every agent runs again.`,
+    );
     return undefined;
   }
 }
