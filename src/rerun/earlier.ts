@@ -42,7 +42,8 @@ export async function openEarlierAttempts(o: EarlierOptions): Promise<EarlierAtt
   return {
     async fetch(id, into) {
       const name = artifactName(o.prefix, id);
-      const scratch = `${into}.earlier`;
+      // `~` is in no agent id, so this is no other agent's folder.
+      const scratch = `${into}~earlier`;
       try {
         const listed = await read(name, scratch);
         if (!listed) return undefined;
