@@ -11,6 +11,9 @@ import { withUploads } from './artifacts/with-uploads.js';
 import { ACTION_SLUG } from './config/action-interface.js';
 import { getInputs, type Inputs } from './config/inputs.js';
 import { readPlan } from './config/plan.js';
+import { agentPaths } from './agent/context.js';
+import { writeAgentRecord } from './rerun/record.js';
+import { openReuse } from './rerun/reuse.js';
 import { finish, type Ending, type RunEnd } from './finish/finish.js';
 import { failStep } from './finish/fail-step.js';
 import { startIsolation, type Isolation } from './isolation/isolate.js';
@@ -28,7 +31,7 @@ import type { AgentResult } from './types.js';
 import { Cancellation } from './util/cancel.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { knownSecrets } from './util/redact.js';
-import { RUNNER_COMMAND_FILES, runPage, runnerFiles, runnerTemp } from './util/runner.js';
+import { RUNNER_COMMAND_FILES, runPage, runnerFiles, runnerTemp, workflowRunAttempt } from './util/runner.js';
 import { planWorkspaces, type WorkspacePlan } from './workspace/checkout.js';
 import { openWorkspaces } from './workspace/workspaces.js';
 
@@ -153,6 +156,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     secrets,
     shard,
   });
+  const reuse = await openReuse(reuseOptions(inputs, m.runDir, secrets));
   const ctx = {
     claude: m.claude,
     runDir: m.runDir,
@@ -178,7 +182,9 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
         maxParallel,
         ctx,
         workspaces,
-        onFinished: (r) => uploader.agentFinished(r.id, r.outputDir),
+        // How it ended goes up with its artifact, for a re-run to read back.
+        onFinished: (r) => uploader.agentFinished(r.id, writeAgentRecord(r, workflowRunAttempt())),
+        reuse,
         plan(planner, folder, taken) {
           const added = readPlan({ ...inputs, planner, folder, taken });
           const ids = [...taken, ...added.map((s) => s.id)];
@@ -204,6 +210,12 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
   const rateLimits = { events: concurrency.events, lowest: concurrency.lowest, adaptive: concurrency.adapt };
   const stats = computeStats(results, maxParallel, agentsCpu, rateLimits);
   return { results, stats, answers: readAnswers(results, secrets), runDir: m.runDir };
+}
+
+/** Where a re-run finds what earlier attempts left, and where a reused agent's artifact is unpacked. */
+function reuseOptions(inputs: Inputs, runDir: string, secrets: readonly string[]): Parameters<typeof openReuse>[0] {
+  const { rerun: mode, upload, artifactPrefix: prefix, artifactsDir } = inputs;
+  return { mode, upload, prefix, artifactsDir, secrets, folderOf: (id) => agentPaths(runDir, id).outputDir };
 }
 
 /** What the step was asked to do with the finished run: hand it to the aggregate step, or deliver it. */

@@ -23,6 +23,9 @@ export type FailOn = 'any' | 'all' | 'never' | `findings:${Severity}`;
 /** `comments`: the agent answers with findings, which become a pull-request review (see review-schema.ts). */
 export type ReviewMode = 'off' | 'comments';
 
+/** The `rerun` input: in a re-run, run again only the agents that did not succeed before, or all of them. */
+export type RerunMode = 'failed' | 'all';
+
 /** `auto`: one comment per use of the action, edited each run; `new`: a fresh one each run; `off`: none. */
 export type CommentMode = 'auto' | 'new' | 'off';
 /**
@@ -70,6 +73,8 @@ export interface AgentSpec {
   mcpConfig?: string;
   /** `comments`: the agent answers with findings (its jsonSchema is the findings schema). */
   review?: ReviewMode;
+  /** Stopped as a `timeout` once its CLI has printed no event for this long; undefined: never. */
+  idleTimeoutMinutes?: number;
 }
 
 /** Tokens an agent used, summed over its models and its attempts, as its CLI reported them. */
@@ -163,6 +168,11 @@ export interface AgentResult {
   changes?: AgentChanges;
   /** Set for a reviewer (`review: comments`): its structured output holds findings. */
   review?: ReviewMode;
+  /**
+   * In a re-run (`rerun: failed`): the attempt of the workflow run whose result this is; the agent succeeded
+   * there and did not run again. Its artifact is that attempt's.
+   */
+  reusedFrom?: number;
 }
 
 /** One shard of a matrix split over several jobs: shard `index` (from 1) of `count`. */

@@ -26,6 +26,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The aggregate action's entry (aggregate/index.ts, aggregate/main.ts): on top like main.ts, beside it. It
   // starts at the ending, from the shards' artifacts, so it runs no agents.
   aggregate: ['types', 'util', 'config', 'shard', 'publish', 'finish', 'artifacts'],
+  // Re-runs: what earlier attempts of the run left (each agent's artifact), read back so that agents that
+  // succeeded then are not run again. Local zips are unpacked as the shards' are.
+  rerun: ['types', 'util', 'artifacts', 'shard'],
 };
 
 const SRC = path.join(ROOT, 'src');

@@ -10,6 +10,7 @@ import { claudeArgs } from './cli-args.js';
 import type { AgentContext, AgentPaths } from './context.js';
 import { agentEnv, agentUserEnv } from './env.js';
 import { EventReader, tokenUsage } from './events.js';
+import { watchIdle } from './idle.js';
 import { placeInputs } from './needs.js';
 import { spawnGroup } from './process.js';
 import type { Release } from './start-gate.js';
@@ -49,6 +50,8 @@ interface Followed {
   reader: EventReader;
   events: fs.WriteStream;
   timedOut: boolean;
+  /** Stopped for printing nothing for `idleTimeoutMinutes`. */
+  idle: boolean;
   stoppedAfterResult: boolean;
   spawnedAt: Date;
   /** Undefined when the CLI never printed. */
@@ -137,6 +140,8 @@ async function spawnAndFollow(
   const spawnedAt = new Date();
   let startupMs: number | undefined;
   const stdin = spec.promptFile ? fs.createReadStream(spec.promptFile) : Readable.from([spec.prompt ?? '']);
+  // Set before the spawn, so that it also catches a CLI that never prints at all.
+  const idle = watchIdle(spec.idleTimeoutMinutes, () => proc.stop());
 
   const proc = spawnGroup(ctx.claude, claudeArgs(withSettingFiles(spec, paths.configDir)), {
     cwd,
@@ -153,6 +158,7 @@ async function spawnAndFollow(
         release();
       }
       reader.push(chunk);
+      idle.saw(chunk);
       // Some CLI versions print their result and then linger; the answer is in, so end them.
       if (reader.result && !lingerTimer) {
         lingerTimer = setTimeout(() => {
@@ -178,8 +184,9 @@ async function spawnAndFollow(
   const { exitCode, signal } = await proc.exited;
   clearTimeout(timer);
   clearTimeout(lingerTimer);
+  idle.stop();
   ctx.signal.removeEventListener('abort', onAbort);
-  return { exitCode, signal, reader, events, timedOut, stoppedAfterResult, spawnedAt, startupMs };
+  return { exitCode, signal, reader, events, timedOut, idle: idle.fired, stoppedAfterResult, spawnedAt, startupMs };
 }
 
 /** How the attempt ended, with the result's files (result.json, result.md, structured.json) written. */
@@ -190,6 +197,7 @@ function judge(spec: AgentSpec, paths: AgentPaths, followed: Followed): AttemptO
     signal: followed.signal,
     result: reader.result,
     timedOut: followed.timedOut,
+    idleMinutes: followed.idle ? spec.idleTimeoutMinutes : undefined,
     stoppedAfterResult: followed.stoppedAfterResult,
     timeoutMinutes: spec.timeoutMinutes,
     sawAssistant: reader.sawAssistant,

@@ -22,6 +22,8 @@ export interface AttemptEnd {
   structuredRejection?: string;
   /** The agent's `--max-budget-usd`, named when the CLI stops at it. */
   maxBudgetUsd?: number;
+  /** Set when the CLI was stopped for printing no event for this many minutes (`idle-timeout-minutes`). */
+  idleMinutes?: number;
 }
 
 export interface Verdict {
@@ -75,6 +77,9 @@ export function classify(end: AttemptEnd): Verdict {
       : undefined;
     if (problem) return { status: 'failure', error: problem, transient: false };
     return { status: 'success', error: null, transient: false };
+  }
+  if (end.idleMinutes !== undefined) {
+    return { status: 'timeout', error: `no output for ${end.idleMinutes} minutes`, transient: false };
   }
   if (end.timedOut) {
     return { status: 'timeout', error: `no result within ${end.timeoutMinutes} minutes`, transient: false };

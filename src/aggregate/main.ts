@@ -14,7 +14,7 @@ import { readShardFolder } from '../shard/shard-folder.js';
 import { mergeShards } from '../shard/merge.js';
 import { Cancellation } from '../util/cancel.js';
 import { knownSecrets } from '../util/redact.js';
-import { hasArtifactService, runnerTemp } from '../util/runner.js';
+import { hasArtifactService, runnerTemp, workflowRunAttempt } from '../util/runner.js';
 
 /**
  * The aggregate action, run in a job that needs the shard jobs: every shard artifact of the run fetched, the
@@ -63,7 +63,7 @@ async function gatherShards(inputs: AggregateInputs, secrets: readonly string[])
     );
   }
   const shards = fetched.map((f) => readShardFolder(f.name, f.shard, f.dir, secrets));
-  const { count, missing, results, stats, runners } = mergeShards(shards);
+  const { count, missing, results, stats, runners } = mergeShards(shards, workflowRunAttempt());
   core.info(`${count - missing.length} of ${count} shards, ${results.length} agents`);
   const answers = new Map(shards.flatMap((s) => [...s.answers]));
   return { results, stats, answers, runDir, runners, note: missingNote(inputs, count, missing) };

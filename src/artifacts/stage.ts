@@ -14,6 +14,8 @@ const LOG_FILES: readonly string[] = [
   'stderr.log',
   'structured.json',
   'changes.patch',
+  // How the agent ended, for a re-run to read back (rerun/record.ts).
+  'agent.json',
 ];
 const ATTEMPT_DIR = /^attempt-\d+$/;
 /** Characters the artifact service refuses in a file path (one such file would fail the whole upload). */

@@ -6,7 +6,8 @@ import type { ShardRef, UploadMode } from '../types.js';
 import { limiter } from '../util/limit.js';
 import { logUntrusted } from '../util/log.js';
 import { redactText, secretPatterns } from '../util/redact.js';
-import { hasArtifactService, runPage, runnerTemp } from '../util/runner.js';
+import { hasArtifactService, runPage, runnerTemp, workflowRunAttempt } from '../util/runner.js';
+import { uploadReplacing } from './replace.js';
 import { describeUploadFailure } from './upload-errors.js';
 import { FORBIDDEN_NAME_CHARS, artifactName, combinedArtifactName } from './names.js';
 import { stageAgentFolder } from './stage.js';
@@ -195,8 +196,10 @@ async function send(
     return { artifactName: name, artifactUrl: zip };
   }
   const retention = opts.retentionDays ? { retentionDays: opts.retentionDays } : undefined;
-  const { id } = await new DefaultArtifactClient().uploadArtifact(name, files, root, retention);
-  return { artifactName: name, artifactId: id, artifactUrl: id === undefined ? undefined : artifactPage(id) };
+  const client = new DefaultArtifactClient();
+  const sent = await uploadReplacing(client, { name, files, root, options: retention }, workflowRunAttempt());
+  const { id } = sent;
+  return { artifactName: sent.name, artifactId: id, artifactUrl: id === undefined ? undefined : artifactPage(id) };
 }
 
 function artifactPage(id: number): string | undefined {

@@ -45,6 +45,8 @@ export const INPUT_DEFAULTS = {
   settings: '',
   'mcp-config': '',
   review: 'off',
+  rerun: 'failed',
+  'idle-timeout-minutes': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -84,6 +86,7 @@ export const UPLOAD_MODES = ['per-agent', 'combined', 'none'] as const;
 export const COMMENT_MODES = ['auto', 'new', 'off'] as const;
 export const WORKSPACE_MODES = ['worktree', 'copy', 'shared', 'empty'] as const;
 export const REVIEW_MODES = ['off', 'comments'] as const;
+export const RERUN_MODES = ['failed', 'all'] as const;
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
-import type { AgentSpec, CommentMode, Credentials, FailOn, ShardRef, UploadMode } from '../types.js';
+import type { AgentSpec, CommentMode, Credentials, FailOn, RerunMode, ShardRef, UploadMode } from '../types.js';
 import { InputError, Problems } from '../util/errors.js';
 import { workspaceDir } from '../util/runner.js';
 import {
@@ -9,6 +9,7 @@ import {
   FAIL_ON_VALUES,
   INPUT_DEFAULTS,
   PERMISSION_MODES,
+  RERUN_MODES,
   UPLOAD_MODES,
   WORKSPACE_MODES,
   type InputName,
@@ -74,6 +75,8 @@ export interface Inputs {
   workingDirectory: string;
   /** The commit worktrees start from, as given; empty means the checkout's HEAD. */
   ref: string;
+  /** In a re-run: `failed` runs again only the agents that did not succeed in an earlier attempt. */
+  rerun: RerunMode;
 }
 
 /**
@@ -96,12 +99,7 @@ export function inputOr(name: string, fallback: string, trim = true): string {
  */
 export function getInputs(): Inputs {
   // Masked first, so no later error message can print them.
-  const credentials: Credentials = {
-    anthropicApiKey: readInput('anthropic-api-key'),
-    oauthToken: readInput('claude-code-oauth-token'),
-    githubToken: readInput('github-token'),
-  };
-  for (const secret of Object.values(credentials)) if (secret) core.setSecret(secret);
+  const credentials = readCredentials();
 
   const workspace = workspaceDir();
   const problems = new Problems();
@@ -128,6 +126,7 @@ export function getInputs(): Inputs {
     settings: optional('settings', (v, w) => jsonOrFile(v, workspace, w)),
     mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workspace, w)),
     review: optional('review', reviewInput),
+    idleTimeoutMinutes: optional('idle-timeout-minutes', positiveMinutes),
   };
   if (defaults.model && defaults.fallbackModel === defaults.model) {
     problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);
@@ -158,6 +157,7 @@ export function getInputs(): Inputs {
     agentUser: optional('agent-user', agentUserSetting) ?? 'auto',
     workingDirectory,
     ref: readInput('ref'),
+    rerun: optional('rerun', (v, w) => oneOf<RerunMode>(v, RERUN_MODES, w)) ?? 'failed',
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));
@@ -173,6 +173,17 @@ export function getInputs(): Inputs {
   problems.check(() => requireCredential(credentials, process.env, matrix));
   problems.throwIfAny();
   return { ...inputs, matrix, specs };
+}
+
+/** The credentials, masked in the log as soon as they are read. */
+function readCredentials(): Credentials {
+  const credentials: Credentials = {
+    anthropicApiKey: readInput('anthropic-api-key'),
+    oauthToken: readInput('claude-code-oauth-token'),
+    githubToken: readInput('github-token'),
+  };
+  for (const secret of Object.values(credentials)) if (secret) core.setSecret(secret);
+  return credentials;
 }
 
 /**

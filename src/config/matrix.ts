@@ -52,6 +52,7 @@ export const ITEM_KEYS = [
   'settings',
   'mcp-config',
   'review',
+  'idle-timeout-minutes',
 ] as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -184,6 +185,7 @@ function parseItem(
   read('settings', 'settings', (v, w) => jsonOrFile(v, workspace, w));
   read('mcp-config', 'mcpConfig', (v, w) => jsonOrFile(v, workspace, w));
   problems.check(() => applyReview(spec, item, here));
+  read('idle-timeout-minutes', 'idleTimeoutMinutes', positiveMinutes);
   problems.check(() => checkPlaceholders(spec, here));
   const needs = spec.needs ?? [];
   return problems.messages.length === before ? { id, needs, spec } : { id, needs };

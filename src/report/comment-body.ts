@@ -2,6 +2,7 @@ import { ACTION_NAME, ACTION_SLUG } from '../config/action-interface.js';
 import { fitBlocks } from './fit.js';
 import { agentBlock, cutText, escapeCell, link } from './markdown.js';
 import { answerText } from './report-file.js';
+import { reusedLines } from './reused.js';
 import { outcomeLine, statusCell } from './status.js';
 import { hasChanges, pendingRow, resultRow, tableHead, type Pending } from './table.js';
 import type { AgentResult } from '../types.js';
@@ -63,7 +64,9 @@ export function renderComment(input: CommentInput): string {
     input.agents.map((a) => (finished(a) ? resultRow(a, changes) : pendingRow(a.id, a.state, changes))),
     Math.floor(max * TABLE_SHARE),
   );
-  const head = [input.marker, heading, '', ...tableHead(changes), ...rows].join('\n');
+  const head = [input.marker, heading, '', ...(done ? reusedLines(results) : []), ...tableHead(changes), ...rows].join(
+    '\n',
+  );
   const foot = footer(results, input.links);
   const parts = results.map((r) => ({ id: r.id, top: detailsTop(r), text: answerOf(r, input.answers) }));
   const assemble = (bodies: ReadonlyMap<string, string>) =>

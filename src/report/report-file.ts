@@ -7,6 +7,7 @@ import { resultSections } from './extras.js';
 import { fitBlocks } from './fit.js';
 import { hasGraph, sinks } from './run-graph.js';
 import { agentBlock, cutText, escapeCell, link } from './markdown.js';
+import { reusedLines } from './reused.js';
 import { outcomeLine, statusCell } from './status.js';
 import { hasChanges, resultRow, tableHead } from './table.js';
 
@@ -32,6 +33,7 @@ export function renderReport(input: ReportInput, limit?: ReportLimit): string {
     '',
     totalsLine(input.stats, input.runUrl),
     '',
+    ...reusedLines(results),
     ...tableHead(changes),
     ...results.map((r) => resultRow(r, changes)),
   ].join('\n');

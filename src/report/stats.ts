@@ -32,14 +32,15 @@ export function computeStats(
   agentsCpuMs?: number,
   rateLimits?: RateLimits,
 ): RunStats {
-  // Agents cancelled before they started took no time and say nothing of the overlap.
-  const ran = results.filter((r) => r.durationMs > 0);
+  // Agents cancelled before they started took no time and say nothing of the overlap; agents reused from an
+  // earlier attempt of a re-run ran then, not in this run's time.
+  const ran = results.filter((r) => r.durationMs > 0 && r.reusedFrom === undefined);
   const starts = ran.map((r) => Date.parse(r.startedAt));
   const ends = ran.map((r) => Date.parse(r.finishedAt));
   const wallTimeMs = ran.length ? Math.max(...ends) - Math.min(...starts) : 0;
   const { sumDurationMs, sequentialEstimateMs } = estimateSequential(ran, agentsCpuMs);
   const speedup = wallTimeMs > 0 ? sequentialEstimateMs / wallTimeMs : 0;
-  const parallelism = Math.max(1, Math.min(results.length, maxParallel));
+  const parallelism = Math.max(1, Math.min(results.filter((r) => r.reusedFrom === undefined).length, maxParallel));
   const succeeded = results.filter((r) => r.status === 'success').length;
   return {
     agents: results.length,

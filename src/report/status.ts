@@ -11,7 +11,8 @@ const STATUS_SYMBOL: Record<AgentStatus, string> = {
 /** An agent's status for a table cell: `❌ failure (2 attempts)`. */
 export function statusCell(r: AgentResult): string {
   const tries = r.attempts > 1 ? ` (${r.attempts} attempts)` : '';
-  return `${STATUS_SYMBOL[r.status]} ${r.status}${tries}`;
+  const reused = r.reusedFrom === undefined ? '' : ` (from attempt ${r.reusedFrom})`;
+  return `${STATUS_SYMBOL[r.status]} ${r.status}${tries}${reused}`;
 }
 
 /** The run's outcome in a few words, for a heading: `✅ all 3 agents succeeded`, `❌ 1 of 3 agents succeeded`. */

@@ -3,6 +3,7 @@ import { formatChanges, formatCost, formatDuration, formatTokens } from '../util
 import { changesOf } from './extras.js';
 import { criticalPath, flowchart, hasGraph } from './run-graph.js';
 import { escapeCell } from './markdown.js';
+import { reusedLines } from './reused.js';
 import { cacheReadShare } from './stats.js';
 import { statusCell } from './status.js';
 
@@ -42,7 +43,8 @@ function rateLimitNote(stats: RunStats): string[] {
 }
 
 function gantt(results: readonly AgentResult[], runners?: readonly RunnerPart[]): string[] {
-  const ran = results.filter((r) => r.durationMs > 0);
+  // Agents reused from an earlier attempt ran then: on this attempt's time axis they would stretch the chart.
+  const ran = results.filter((r) => r.durationMs > 0 && r.reusedFrom === undefined);
   if (ran.length === 0) return [];
   // Across runners, each runner is a section with an equal share of the bars, so every runner shows.
   const sections = runners?.length
@@ -144,6 +146,7 @@ export function renderSummary(
       totalTokens(stats.totalUsage),
     ...rateLimitNote(stats),
     '',
+    ...reusedLines(results),
     '> Speedup and efficiency are estimates of the one-after-another run. Agents that start together on one ' +
       'runner wait on each other’s CPU while they start up, which stretches every duration; so the estimate ' +
       'takes each agent’s time after its start-up as measured, and its start-up as no more than the CPU time ' +

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as core from '@actions/core';
 import { agentPaths, type AgentContext } from '../agent/context.js';
 import { failedAfter, notStarted, refused } from '../agent/result.js';
@@ -37,6 +38,11 @@ export interface RunAgentsOptions extends Pick<PoolOptions, 'limit' | 'stopReaso
   budgetUsd?: number;
   /** Makes each agent's folder (a worktree, a copy) and collects its changes; without it every folder is empty. */
   workspaces?: Workspaces;
+  /**
+   * In a re-run: an agent's result from an earlier attempt, to stand for it without running it (it is then neither
+   * run nor uploaded), or undefined to run it. Given the results of the agents it needs.
+   */
+  reuse?: (spec: AgentSpec, needed: readonly AgentResult[]) => Promise<AgentResult | undefined>;
 }
 
 /**
@@ -77,6 +83,13 @@ export async function runAgents(specs: readonly AgentSpec[], options: RunAgentsO
       stopReason: () => options.stopReason?.() ?? budgetReason(),
       signal: ctx.signal,
       async run(spec, needed) {
+        const reused = await options.reuse?.(spec, needed);
+        if (reused) {
+          done++;
+          core.info(`${stamp()} ♻ ${spec.id} ${reused.status} in attempt ${reused.reusedFrom}: not run again`);
+          // A reused planner's agents.yml came back with its artifact, so it adds the same agents as before.
+          return expand(spec, reused, path.join(reused.outputDir, 'workspace'));
+        }
         running++;
         const agent = adaptive?.agent(ctx);
         const ran = await runInWorkspace(spec, agent?.ctx ?? ctx, options.workspaces, needed, expand);

@@ -1,5 +1,6 @@
 import { ID_PATTERN } from '../config/matrix.js';
 import type { AgentResult, AgentStatus, RunStats, ShardRef } from '../types.js';
+import { workflowRunAttempt } from '../util/runner.js';
 
 /**
  * The files of a shard's artifact: `shard.json` (which shard, where each agent sits in the matrix, the shard's
@@ -30,6 +31,8 @@ export interface ShardManifest {
   stepFinishedAt: string;
   /** The shard's own numbers: its agents' wall time, one-after-another estimate, parallelism. */
   stats: RunStats;
+  /** The attempt of the workflow run whose shard job wrote it (a re-run writes it again); absent: 1. */
+  attempt?: number;
 }
 
 /** A shard as the aggregate step read it from its artifact. */
@@ -58,6 +61,7 @@ export function buildManifest(
     stepStartedAt: stepStartedAt.toISOString(),
     stepFinishedAt: stepFinishedAt.toISOString(),
     stats,
+    attempt: workflowRunAttempt(),
   };
 }
 
@@ -99,6 +103,9 @@ export function readShard(
   if (!isCount(m.matrixAgents)) throw bad(`${SHARD_FILES.manifest} has no matrixAgents count`);
   if (!isStats(m.stats)) throw bad(`${SHARD_FILES.manifest} has no stats`);
   if (!isTime(m.stepStartedAt) || !isTime(m.stepFinishedAt)) throw bad(`${SHARD_FILES.manifest} has no step times`);
+  if (m.attempt !== undefined && !(isCount(m.attempt) && m.attempt >= 1)) {
+    throw bad(`${SHARD_FILES.manifest} has a bad attempt ${JSON.stringify(m.attempt)}`);
+  }
 
   const results = parse(resultsText, SHARD_FILES.results);
   if (!Array.isArray(results)) throw bad(`${SHARD_FILES.results} is not a list`);

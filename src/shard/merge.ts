@@ -18,9 +18,11 @@ export interface MergedRun {
 /**
  * Makes the shards of one split into one run, as if it had run on one runner (see `combineStats` for the
  * numbers). Throws when the shards cannot be of one split: different counts, a shard twice, different
- * matrices, an agent in two shards.
+ * matrices, an agent in two shards. In a re-run (`attempt` > 1), a shard whose job was not run again left its
+ * artifact in an earlier attempt: its agents are marked as coming from that attempt (`reusedFrom`), and the
+ * numbers are this attempt's, of the shards that ran in it.
  */
-export function mergeShards(shards: readonly ShardData[]): MergedRun {
+export function mergeShards(shards: readonly ShardData[], attempt = 1): MergedRun {
   const names = shards.map((s) => s.name).join(', ');
   const counts = new Set(shards.map((s) => s.manifest.shard.count));
   if (counts.size !== 1) {
@@ -57,7 +59,9 @@ export function mergeShards(shards: readonly ShardData[]): MergedRun {
       }
       owner.set(r.id, s.name);
       const position = s.manifest.positions[order] ?? Number.POSITIVE_INFINITY;
-      entries.push({ r, position, shard: s.manifest.shard.index, order });
+      const from = fromAttempt(s, attempt);
+      const result = from === undefined || r.reusedFrom !== undefined ? r : { ...r, reusedFrom: from };
+      entries.push({ r: result, position, shard: s.manifest.shard.index, order });
     });
   }
   entries.sort((a, b) => a.position - b.position || a.shard - b.shard || a.order - b.order);
@@ -65,19 +69,29 @@ export function mergeShards(shards: readonly ShardData[]): MergedRun {
 
   const missing: number[] = [];
   for (let i = 1; i <= count; i++) if (!byIndex.has(i)) missing.push(i);
-  const runners = ordered.map((s) => ({
-    label: `shard ${s.manifest.shard.index} of ${count}`,
-    ids: s.results.map((r) => r.id),
-    stats: s.manifest.stats,
-  }));
+  const runners = ordered.map((s) => {
+    const from = fromAttempt(s, attempt);
+    return {
+      label: `shard ${s.manifest.shard.index} of ${count}${from === undefined ? '' : ` (attempt ${from})`}`,
+      ids: s.results.map((r) => r.id),
+      stats: s.manifest.stats,
+      earlier: from !== undefined,
+    };
+  });
   return {
     count,
     missing,
     results,
     stats: combineStats(
       results,
-      runners.map((p) => p.stats),
+      runners.filter((p) => !p.earlier).map((p) => p.stats),
     ),
-    runners,
+    runners: runners.map(({ earlier: _earlier, ...part }) => part),
   };
+}
+
+/** The earlier attempt whose job wrote a shard's artifact, or undefined when it is this attempt's. */
+function fromAttempt(s: ShardData, attempt: number): number | undefined {
+  const wrote = s.manifest.attempt ?? 1;
+  return wrote < attempt ? wrote : undefined;
 }

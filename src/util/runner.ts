@@ -78,3 +78,9 @@ export function repository(): string | undefined {
 export function runnerFiles(names: readonly string[]): string[] {
   return names.flatMap((name) => process.env[name] || []);
 }
+
+/** Which attempt of the workflow run this is, from 1 ("Re-run jobs" adds one); 1 outside GitHub Actions. */
+export function workflowRunAttempt(): number {
+  const n = Number(process.env.GITHUB_RUN_ATTEMPT);
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+}

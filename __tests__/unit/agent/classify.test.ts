@@ -218,6 +218,13 @@ describe('classify: timeout and cancel', () => {
     });
   });
 
+  it('reports a CLI stopped for silence as a timeout that names the idle limit, not the time limit', () => {
+    const stopped = end({ idleMinutes: 5, result: undefined, exitCode: null, signal: 'SIGTERM' });
+    expect(classify(stopped)).toEqual({ status: 'timeout', error: 'no output for 5 minutes', transient: false });
+    // A result that came in before the silence still counts.
+    expect(classify(end({ idleMinutes: 5 })).status).toBe('success');
+  });
+
   it('reports a cancel, which wins over a timeout and a transient failure', () => {
     const killed = classify(end({ exitCode: null, signal: 'SIGTERM', result: undefined }));
     expect(finalVerdict(killed, true)).toEqual({

@@ -95,6 +95,7 @@ describe('getInputs', () => {
       agentUser: 'auto',
       workingDirectory: workspace,
       ref: '',
+      rerun: 'failed',
     });
   });
 
@@ -178,6 +179,24 @@ describe('getInputs', () => {
     expect(message).toContain(
       `Input 'allowed-actors' must list GitHub logins (such as octocat or dependabot[bot]); not logins: "@someone", "bad--login"`,
     );
+  });
+
+  it('reads rerun and idle-timeout-minutes, for every agent and per item', () => {
+    setInputs({
+      prompts: '[{"id": "a", "prompt": "x"}, {"id": "b", "prompt": "y", "idle-timeout-minutes": 0.5}]',
+      rerun: 'all',
+      'idle-timeout-minutes': '10',
+    });
+    const inputs = getInputs();
+    expect(inputs.rerun).toBe('all');
+    expect(inputs.specs.map((s) => s.idleTimeoutMinutes)).toEqual([10, 0.5]);
+  });
+
+  it('refuses a bad rerun and idle-timeout-minutes, naming each', () => {
+    setInputs({ prompts: '["a"]', rerun: 'some', 'idle-timeout-minutes': '0' });
+    const message = refuse('rerun').message;
+    expect(message).toContain(`Input 'rerun' must be one of failed, all; got "some"`);
+    expect(message).toContain(`Input 'idle-timeout-minutes' must be a positive number of minutes`);
   });
 
   it('accepts the edges of the ranges', () => {

@@ -71,3 +71,35 @@ describe('mergeShards', () => {
     expect(() => mergeShards([shard(1, 2, MATRIX, []), shard(1, 2, MATRIX, [])])).toThrow(/found twice/);
   });
 });
+
+describe('mergeShards in a re-run', () => {
+  const matrix = ['a', 'b', 'c'];
+  const withAttempt = (s: ReturnType<typeof shard>, attempt: number) => ({
+    ...s,
+    manifest: { ...s.manifest, attempt },
+  });
+
+  it("marks the agents of a shard not run again with its attempt, and counts only this attempt's shards' times", () => {
+    const one = withAttempt(shard(1, 2, matrix, [result('a', 0, 30), result('c', 0, 30)]), 1);
+    const two = withAttempt(shard(2, 2, matrix, [result('b', 3600, 10)]), 2);
+    const merged = mergeShards([one, two], 2);
+    expect(merged.results.map((r) => [r.id, r.reusedFrom])).toEqual([
+      ['a', 1],
+      ['b', undefined],
+      ['c', 1],
+    ]);
+    expect(merged.stats.wallTimeMs).toBe(10_000);
+    expect(merged.stats.sequentialEstimateMs).toBe(two.manifest.stats.sequentialEstimateMs);
+    expect(merged.stats).toMatchObject({ agents: 3, succeeded: 3 });
+    expect(merged.runners.map((r) => r.label)).toEqual(['shard 1 of 2 (attempt 1)', 'shard 2 of 2']);
+  });
+
+  it('leaves a first attempt, and shards that all ran in this attempt, as they were', () => {
+    const one = shard(1, 2, matrix, [result('a', 0, 30), result('c', 0, 30)]);
+    const two = shard(2, 2, matrix, [result('b', 0, 10)]);
+    expect(mergeShards([one, two]).results.every((r) => r.reusedFrom === undefined)).toBe(true);
+    const again = mergeShards([withAttempt(one, 3), withAttempt(two, 3)], 3);
+    expect(again.results.every((r) => r.reusedFrom === undefined)).toBe(true);
+    expect(again.runners.map((r) => r.label)).toEqual(['shard 1 of 2', 'shard 2 of 2']);
+  });
+});
