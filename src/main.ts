@@ -13,7 +13,9 @@ import { getInputs, type Inputs } from './config/inputs.js';
 import { readPlan } from './config/plan.js';
 import { finish, type Ending, type RunEnd } from './finish/finish.js';
 import { failStep } from './finish/fail-step.js';
+import type { ApiProxy } from './isolation/api-proxy.js';
 import { startIsolation, type Isolation } from './isolation/isolate.js';
+import { openApiProxy } from './isolation/proxy-plan.js';
 import { checkTrigger } from './publish/actor.js';
 import { createClient } from './publish/client.js';
 import { readEventContext } from './publish/event.js';
@@ -42,6 +44,7 @@ export async function run(): Promise<void> {
   const cancel = new Cancellation();
   let secrets: string[] = [];
   let isolation: Isolation | undefined;
+  let apiProxy: ApiProxy | undefined;
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
@@ -53,14 +56,19 @@ export async function run(): Promise<void> {
       specs: inputs.specs,
     });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
-    isolation = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES));
+    apiProxy = await openApiProxy(inputs.apiProxy, inputs.credentials, process.env);
+    const ports = apiProxy ? [apiProxy.port] : [];
+    isolation = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES), ports);
     const runDir = makeRunDir(inputs, claude, isolation);
-    const end = await runMatrix(inputs, { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel });
+    const m = { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel, apiProxy };
+    const end = await runMatrix(inputs, m);
     await finish(end, ending(inputs, { secrets, cancel, publisher, stepStartedAt }));
   } catch (err) {
     failStep(err, secrets);
   } finally {
     cancel.dispose();
+    // The agents are gone, also on failure and cancel: every token they held ends with the proxy.
+    await apiProxy?.close();
     isolation?.finish();
   }
   // Uploads abandoned at the cancel deadline would keep the process alive past the runner's SIGKILL.
@@ -125,6 +133,7 @@ interface MatrixRun {
   publisher?: Publisher;
   secrets: readonly string[];
   cancel: Cancellation;
+  apiProxy?: ApiProxy;
 }
 
 /**
@@ -163,6 +172,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     signal: m.cancel.signal,
     startGate: openStartGate(),
     agentUser: m.isolation?.user,
+    apiProxy: m.apiProxy,
   };
   const concurrency = new AdaptiveConcurrency({ max: maxParallel, adapt: inputs.adaptiveConcurrency, now: Date.now() });
   const cpuBefore = childrenCpuMs();
@@ -201,7 +211,12 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
   for (const r of results) await showAgentLog(r, secrets);
   const cpuAfter = childrenCpuMs();
   const agentsCpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
-  const rateLimits = { events: concurrency.events, lowest: concurrency.lowest, adaptive: concurrency.adapt };
+  const rateLimits = {
+    events: concurrency.events,
+    lowest: concurrency.lowest,
+    adaptive: concurrency.adapt,
+    ...(m.apiProxy && { api: { ...m.apiProxy.counts } }),
+  };
   const stats = computeStats(results, maxParallel, agentsCpu, rateLimits);
   return { results, stats, answers: readAnswers(results, secrets), runDir: m.runDir };
 }

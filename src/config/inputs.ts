@@ -11,6 +11,7 @@ import {
   PERMISSION_MODES,
   UPLOAD_MODES,
   WORKSPACE_MODES,
+  API_PROXY_SETTINGS,
   type InputName,
 } from './action-interface.js';
 import { readJsonSchema } from './json-schema-input.js';
@@ -73,6 +74,8 @@ export interface Inputs {
   workingDirectory: string;
   /** The commit worktrees start from, as given; empty means the checkout's HEAD. */
   ref: string;
+  /** Whether agents reach the model through the action's proxy (see isolation/proxy-plan.ts). */
+  apiProxy: (typeof API_PROXY_SETTINGS)[number];
 }
 
 /**
@@ -95,13 +98,7 @@ export function inputOr(name: string, fallback: string, trim = true): string {
  */
 export function getInputs(): Inputs {
   // Masked first, so no later error message can print them.
-  const credentials: Credentials = {
-    anthropicApiKey: readInput('anthropic-api-key'),
-    oauthToken: readInput('claude-code-oauth-token'),
-    githubToken: readInput('github-token'),
-  };
-  for (const secret of Object.values(credentials)) if (secret) core.setSecret(secret);
-
+  const credentials = readCredentials();
   const workspace = workspaceDir();
   const problems = new Problems();
   const what = (name: InputName) => `Input '${name}'`;
@@ -157,6 +154,7 @@ export function getInputs(): Inputs {
     agentUser: optional('agent-user', agentUserSetting) ?? 'auto',
     workingDirectory,
     ref: readInput('ref'),
+    apiProxy: optional('api-proxy', (v, w) => oneOf(v, API_PROXY_SETTINGS, w)) ?? 'auto',
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));
@@ -172,6 +170,17 @@ export function getInputs(): Inputs {
   problems.check(() => requireCredential(credentials, process.env, matrix));
   problems.throwIfAny();
   return { ...inputs, matrix, specs };
+}
+
+/** The credential inputs, each masked at once. */
+function readCredentials(): Credentials {
+  const credentials: Credentials = {
+    anthropicApiKey: readInput('anthropic-api-key'),
+    oauthToken: readInput('claude-code-oauth-token'),
+    githubToken: readInput('github-token'),
+  };
+  for (const secret of Object.values(credentials)) if (secret) core.setSecret(secret);
+  return credentials;
 }
 
 /**
