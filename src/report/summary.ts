@@ -34,18 +34,20 @@ function totalTokens(u: TokenUsage): string {
 function rateLimitNote(stats: RunStats): string[] {
   const rl = stats.rateLimits;
   if (!rl || rl.events === 0) return [];
-  const times = rl.api ? proxyCounted(rl.api) : `(429 or 529) ${rl.events} ${rl.events === 1 ? 'time' : 'times'}`;
+  const times = `${rl.events} ${rl.events === 1 ? 'time' : 'times'}`;
   const lowered = rl.adaptive
     ? `the scheduler went as low as ${rl.lowest} ${rl.lowest === 1 ? 'agent' : 'agents'} at once (of ${stats.parallelism})`
     : '`adaptive-concurrency` is off, so the scheduler did not lower the concurrency';
-  return ['', `**Rate limits**: the API pushed back ${times}; ${lowered}.`];
+  return [
+    '',
+    `**Rate limits**: the API pushed back (429 or 529) ${times}; ${lowered}.${rl.api ? proxyCounted(rl.api) : ''}`,
+  ];
 }
 
 /** The pushback the action's API proxy counted: every request passed it, so the numbers are exact. */
 function proxyCounted(api: NonNullable<RunStats['rateLimits']>['api'] & object): string {
-  const pushedBack = api.rateLimited + api.overloaded;
   const requests = `${api.requests} ${api.requests === 1 ? 'request' : 'requests'}`;
-  return `on ${pushedBack} of ${requests} (${api.rateLimited} × 429, ${api.overloaded} × 529; every request passed the action's API proxy, which counted them)`;
+  return ` The action's API proxy, which every request passed, counted ${api.rateLimited} × 429 and ${api.overloaded} × 529 in ${requests}.`;
 }
 
 function gantt(results: readonly AgentResult[], runners?: readonly RunnerPart[]): string[] {

@@ -242,7 +242,7 @@ describe('renderSummary', () => {
       computeStats(results, 2, undefined, { events: 4, lowest: 1, adaptive: true, api }),
     );
     expect(text).toContain(
-      "**Rate limits**: the API pushed back on 4 of 40 requests (3 × 429, 1 × 529; every request passed the action's API proxy, which counted them); the scheduler went as low as 1 agent at once (of 2).",
+      "**Rate limits**: the API pushed back (429 or 529) 4 times; the scheduler went as low as 1 agent at once (of 2). The action's API proxy, which every request passed, counted 3 × 429 and 1 × 529 in 40 requests.",
     );
   });
 
