@@ -215,3 +215,38 @@ describe('api-proxy off, and Bedrock or Vertex AI in the job environment', () =>
     expect(run.stdout).not.toContain('through the action at');
   });
 });
+
+describe('the proxy when the run is cancelled', () => {
+  it('is stopped with the step while an agent’s streamed request hangs in it', async () => {
+    const dir = tempDir('proxy-cancel-');
+    let proxyUrl = '';
+    const inFlight = standIns.model.stats.inFlight;
+    const action = startAction({
+      dir,
+      inputs: {
+        prompts: JSON.stringify([{ id: 'hang', prompt: 'Wait for ever\n@hang' }]),
+        'claude-path': LOCAL_CLAUDE,
+        'anthropic-api-key': API_KEY,
+        upload: 'none',
+      },
+      env: { ...standIns.env(), ANTHROPIC_API_KEY: '', HOME: dir },
+      onLine(line) {
+        proxyUrl ||= /through the action at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1] ?? '';
+      },
+    });
+    // The agent's request is in the proxy, waiting on the model: then the runner cancels.
+    while (standIns.model.stats.inFlight === inFlight) await new Promise((r) => setTimeout(r, 50));
+    action.child.kill('SIGINT');
+    const run = await action.done;
+    expect(run.code).not.toBe(0);
+    expect(proxyUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const refused = await new Promise<string>((resolve) => {
+      http
+        .get(proxyUrl, (res) => resolve(`answered ${res.statusCode}`))
+        .once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+    // The proxy gave up the upstream request with the step: the model has nothing in flight for it.
+    while (standIns.model.stats.inFlight !== inFlight) await new Promise((r) => setTimeout(r, 50));
+  });
+});
