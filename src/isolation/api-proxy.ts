@@ -24,7 +24,7 @@ export interface ApiAnswer {
 }
 
 /** Requests an agent (or the run) sent through the proxy, by how the API answered them. */
-export interface ApiCounts {
+interface ApiCounts {
   requests: number;
   /** 429: rate limited. */
   rateLimited: number;

@@ -8,6 +8,9 @@ export type ApiProxySetting = 'auto' | 'off';
 /** Switches that route the CLI to another provider, which takes its own credentials and ignores a base URL. */
 const PROVIDER_SWITCHES = ['CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX', 'CLAUDE_CODE_USE_FOUNDRY'];
 
+/** The variables through which the CLI sends its requests to an HTTP proxy. */
+const HTTP_PROXIES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
 /** Whether the proxy runs, and with what; or why not, for the log. */
 export type ProxyPlan =
   { on: true; upstream: string; credentials: ProxyCredentials } | { on: false; why: string | undefined };
@@ -27,6 +30,15 @@ export function planApiProxy(setting: ApiProxySetting, credentials: Credentials,
     return {
       on: false,
       why: `api-proxy: ${provider} is set, so agents reach the model with that provider's credentials`,
+    };
+  }
+  // The CLI would send its requests to 127.0.0.1 through the job's HTTP proxy, and the action's own requests
+  // upstream would not go through it: on such runners agents keep the credential, as before.
+  const httpProxy = HTTP_PROXIES.find((k) => env[k]?.trim());
+  if (httpProxy) {
+    return {
+      on: false,
+      why: `api-proxy: ${httpProxy} is set, so agents reach the model through it, holding the credential`,
     };
   }
   if (env.ANTHROPIC_AUTH_TOKEN?.trim()) {

@@ -44,6 +44,12 @@ describe('planApiProxy', () => {
     },
   );
 
+  it("is off behind the job's HTTP proxy, which the CLI would send its requests to 127.0.0.1 through", () => {
+    const plan = planApiProxy('auto', key, { HTTPS_PROXY: 'http://proxy.internal:3128' });
+    expect(plan).toMatchObject({ on: false });
+    expect(!plan.on && plan.why).toContain('HTTPS_PROXY is set');
+  });
+
   it('is off where a gateway bearer token (ANTHROPIC_AUTH_TOKEN) is what the CLI would use', () => {
     expect(planApiProxy('auto', key, { ANTHROPIC_AUTH_TOKEN: 'gw' })).toMatchObject({ on: false });
   });
