@@ -217,6 +217,37 @@ describe('the API proxy', () => {
   });
 });
 
+describe('the API proxy on a kept connection that the upstream drops', () => {
+  it('sends the request again, once, on a new connection, and the agent never sees the reset', async () => {
+    // The upstream answers the first request on each connection and drops the connection on its second, as a
+    // server that closed an idle connection just as it was reused does.
+    const perSocket = new Map<unknown, number>();
+    const upstream = await startUpstream((req, res) => {
+      void req;
+      const socket = res.socket;
+      const n = (perSocket.get(socket) ?? 0) + 1;
+      perSocket.set(socket, n);
+      if (n > 1) return void socket?.destroy();
+      res.end('{"ok":true}');
+    });
+    const proxy = await startApiProxy(upstream.url, { apiKey: API_KEY });
+    try {
+      const pass = proxy.grant();
+      for (const attempt of ['first', 'on the kept connection']) {
+        const res = await send(pass.url, { headers: { 'x-api-key': pass.token }, body: '{"model":"again"}' });
+        expect(res.statusCode, attempt).toBe(200);
+        expect(await text(res)).toBe('{"ok":true}');
+      }
+      // Three requests upstream: the first, the one dropped, and its retry with the same body.
+      expect(upstream.seen.map((s) => s.body)).toEqual(Array(3).fill('{"model":"again"}'));
+      expect(pass.counts.requests).toBe(2);
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
+  });
+});
+
 describe('the API proxy forwarding to a base URL with a path', () => {
   it('keeps the base path in front of the request path, as the CLI does with ANTHROPIC_BASE_URL', async () => {
     const upstream = await startUpstream((_, res) => res.end('{}'));

@@ -155,6 +155,8 @@ interface Upstream {
 /**
  * Sends `req` upstream with the real credential in place of the agent's token, and streams the answer back
  * as it comes: status and headers (a 429's `retry-after` among them) first, then each chunk as it arrives.
+ * The request's body is read whole first (the CLI sends it at once), so that a kept connection the API closed
+ * as it was reused can be retried once on a new one, as Node's documentation advises; answers never wait.
  */
 function forward(
   req: http.IncomingMessage,
@@ -168,10 +170,11 @@ function forward(
   delete headers.authorization;
   headers.host = up.target.host;
   Object.assign(headers, credentialHeader(up.credentials, typeof req.headers['x-api-key'] === 'string'));
-  const out = up.client.request(
-    new URL(base + req.url, up.target.origin),
-    { method: req.method, headers, agent: up.agent },
-    (answer) => {
+  const url = new URL(base + req.url, up.target.origin);
+  let out: http.ClientRequest | undefined;
+  const send = (body: Buffer, mayRetry: boolean) => {
+    headers['content-length'] = body.length;
+    const request = up.client.request(url, { method: req.method, headers, agent: up.agent }, (answer) => {
       const status = answer.statusCode ?? 502;
       const retryAfter = answer.headers['retry-after'];
       heard({ status, ...(typeof retryAfter === 'string' && { retryAfter }) });
@@ -179,19 +182,24 @@ function forward(
       res.flushHeaders();
       answer.pipe(res);
       answer.once('error', () => res.destroy());
-    },
-  );
-  out.once('error', (err) => {
-    if (res.headersSent) return void res.destroy();
-    const message = `api-proxy: the model API at ${up.target.origin} could not be reached: ${err.message}`;
-    res.writeHead(502, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message } }));
-  });
+    });
+    out = request;
+    request.once('error', (err: NodeJS.ErrnoException) => {
+      if (res.headersSent || res.destroyed) return void res.destroy();
+      if (mayRetry && request.reusedSocket && err.code === 'ECONNRESET') return send(body, false);
+      const message = `api-proxy: the model API at ${up.target.origin} could not be reached: ${err.message}`;
+      res.writeHead(502, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message } }));
+    });
+    request.end(body);
+  };
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.once('end', () => send(Buffer.concat(chunks), true));
   // The agent gave up on the request (its timeout, its end): so does the proxy, upstream.
   res.once('close', () => {
-    if (!res.writableFinished) out.destroy();
+    if (!res.writableFinished) out?.destroy();
   });
-  req.pipe(out);
 }
 
 /**
