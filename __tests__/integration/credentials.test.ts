@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runAgent } from '../../src/agent/run.js';
+import type { Pushback } from '../../src/agent/events.js';
+import { startApiProxy, type AgentPass } from '../../src/isolation/api-proxy.js';
 import type { AgentResult } from '../../src/types.js';
 import { FAKE_CLAUDE, LOCAL_CLAUDE, startAction } from '../../stand-ins/run-action.js';
-import { tempDir } from '../support/agents.js';
+import { context, spec, tempDir } from '../support/agents.js';
 import { useStandIns } from '../support/fixture.js';
 import { sudoRunner } from '../support/sudo-runner.js';
 
@@ -248,5 +251,43 @@ describe('the proxy when the run is cancelled', () => {
     expect(refused).toBe('ECONNREFUSED');
     // The proxy gave up the upstream request with the step: the model has nothing in flight for it.
     while (standIns.model.stats.inFlight !== inFlight) await new Promise((r) => setTimeout(r, 50));
+  });
+});
+
+describe('runAgent through the proxy', () => {
+  it('gives each attempt a token of its own, ends it with the attempt, and hears each 429 as it passes', async () => {
+    const proxy = await startApiProxy(standIns.model.url, { apiKey: API_KEY });
+    const passes: AgentPass[] = [];
+    const pushback: Pushback[] = [];
+    const before = standIns.model.stats.credentials.length;
+    try {
+      const ctx = context(standIns.model.url, {
+        credentials: { anthropicApiKey: API_KEY, oauthToken: '', githubToken: '' },
+        retries: 1,
+        apiProxy: { grant: (onAnswer) => passes[passes.push(proxy.grant(onAnswer)) - 1]! },
+        onPushback: (p) => pushback.push(p),
+      });
+      const result = await runAgent(spec('flaky', 'Rate limited once\n@fail 429 1\n@answer second time'), ctx);
+      expect(result).toMatchObject({ status: 'success', attempts: 2, answer: 'second time' });
+      expect(passes).toHaveLength(2);
+      expect(passes[0]?.token).not.toBe(passes[1]?.token);
+      expect(passes[0]?.counts.rateLimited).toBe(1);
+      expect(pushback).toEqual([{ status: 429, final: false }]);
+      expect(standIns.model.stats.credentials.slice(before).every((c) => c === API_KEY)).toBe(true);
+      for (const pass of passes) {
+        const status = await new Promise<number | undefined>((resolve, reject) => {
+          const req = http.request(`${pass.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': pass.token } });
+          req.once('response', (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          });
+          req.once('error', reject);
+          req.end('{}');
+        });
+        expect(status).toBe(401);
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 });
