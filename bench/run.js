@@ -23,6 +23,7 @@ import { estimateSequential } from '../src/report/stats.js';
 import { TICKS_PER_SECOND, parseStat } from '../src/util/proc-stat.js';
 import { TreeSampler, waitForQuiet } from './sampler.js';
 import { benchAggregate, parseAggregateSpec } from './aggregate.js';
+import { benchProxy } from './proxy.js';
 import { makeSyntheticRepo } from './synthetic-repo.js';
 import { measureSetup } from './workspace-setup.js';
 import { checkWorkspaceTarget, renderWorkspacesMarkdown, summarizeWorkspaces } from './workspaces-report.js';
@@ -61,6 +62,9 @@ const HELP = `Usage: npm run bench -- [options]
   --keep            keep the scratch folders of every run
   --aggregate AxS   instead of the above: A agents over S shards with the fake CLI (answering at once), then
                     the aggregate action over their artifacts-dir, timed with its peak memory (aggregate.json)
+  --proxy           instead of the above: what the API proxy costs, side by side: one streamed request straight
+                    and through it (median of 500 each), and the action at N (default 20) with api-proxy
+                    auto and off, --repeat runs each, alternated; writes proxy.json and proxy.md
   --help            this text
 
 Exits non-zero when any agent failed.`;
@@ -85,6 +89,7 @@ const { values: opt } = parseArgs({
     capacity: { type: 'string' },
     'retry-after': { type: 'string' },
     workspaces: { type: 'boolean' },
+    proxy: { type: 'boolean' },
     'repo-files': { type: 'string' },
     'repo-mb': { type: 'string' },
     help: { type: 'boolean' },
@@ -760,6 +765,11 @@ async function main() {
     }
     const measured = await benchAggregate(spec, outDir);
     if (!measured.ok) process.exitCode = 1;
+    return;
+  }
+  if (opt.proxy) {
+    const n = opt.n ? ns[0] : 20;
+    await benchProxy({ n, latencyMs, repeat, requests: 500, claude, outDir, log, machine: machine() });
     return;
   }
   if (process.platform !== 'linux' || !fs.existsSync('/proc/self/stat')) {

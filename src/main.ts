@@ -16,7 +16,9 @@ import { writeAgentRecord } from './rerun/record.js';
 import { openReuse } from './rerun/reuse.js';
 import { finish, type Ending, type RunEnd } from './finish/finish.js';
 import { failStep } from './finish/fail-step.js';
+import type { ApiProxy } from './isolation/api-proxy.js';
 import { startIsolation, type Isolation } from './isolation/isolate.js';
+import { openApiProxy } from './isolation/proxy-plan.js';
 import { checkTrigger } from './publish/actor.js';
 import { createClient } from './publish/client.js';
 import { readEventContext } from './publish/event.js';
@@ -45,6 +47,7 @@ export async function run(): Promise<void> {
   const cancel = new Cancellation();
   let secrets: string[] = [];
   let isolation: Isolation | undefined;
+  let apiProxy: ApiProxy | undefined;
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
@@ -56,14 +59,19 @@ export async function run(): Promise<void> {
       specs: inputs.specs,
     });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
-    isolation = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES));
+    apiProxy = await openApiProxy(inputs.apiProxy, inputs.credentials, process.env);
+    const ports = apiProxy ? [apiProxy.port] : [];
+    isolation = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES), ports);
     const runDir = makeRunDir(inputs, claude, isolation);
-    const end = await runMatrix(inputs, { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel });
+    const m = { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel, apiProxy };
+    const end = await runMatrix(inputs, m);
     await finish(end, ending(inputs, { secrets, cancel, publisher, stepStartedAt }));
   } catch (err) {
     failStep(err, secrets);
   } finally {
     cancel.dispose();
+    // The agents are gone, also on failure and cancel: every token they held ends with the proxy.
+    await apiProxy?.close();
     isolation?.finish();
   }
   // Uploads abandoned at the cancel deadline would keep the process alive past the runner's SIGKILL.
@@ -128,6 +136,7 @@ interface MatrixRun {
   publisher?: Publisher;
   secrets: readonly string[];
   cancel: Cancellation;
+  apiProxy?: ApiProxy;
 }
 
 /**
@@ -138,16 +147,7 @@ interface MatrixRun {
 async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
   const { specs, shard } = inputs;
   const secrets = [...m.secrets];
-  // Planners add agents as the run goes, up to max-agents: room for them too, memory allowing.
-  const planned = specs.some((s) => s.spawn) ? inputs.maxAgents : specs.length;
-  const maxParallel = inputs.maxParallel ?? defaultMaxParallel(planned, os.totalmem());
-  if (maxParallel < planned && inputs.maxParallel === undefined) {
-    core.info(`max-parallel is not set: ${maxParallel} at once, as many as this runner's memory holds`);
-  }
-  const more = planned > specs.length ? ` (planners may add more, up to ${planned} in all)` : '';
-  core.info(
-    `${specs.length} agents${more}, ${Math.min(maxParallel, planned)} at once, in ${m.runDir}, with ${m.claude}`,
-  );
+  const maxParallel = parallelism(inputs, m);
   const uploader = createUploader({
     mode: inputs.upload,
     prefix: inputs.artifactPrefix,
@@ -157,17 +157,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     shard,
   });
   const reuse = await openReuse(reuseOptions(inputs, m.runDir, secrets));
-  const ctx = {
-    claude: m.claude,
-    runDir: m.runDir,
-    credentials: inputs.credentials,
-    secrets,
-    baseEnv: process.env,
-    retries: inputs.retries,
-    signal: m.cancel.signal,
-    startGate: openStartGate(),
-    agentUser: m.isolation?.user,
-  };
+  const ctx = agentContext(inputs, m, secrets);
   const concurrency = new AdaptiveConcurrency({ max: maxParallel, adapt: inputs.adaptiveConcurrency, now: Date.now() });
   const cpuBefore = childrenCpuMs();
   m.publisher?.begin(
@@ -207,9 +197,46 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
   for (const r of results) await showAgentLog(r, secrets);
   const cpuAfter = childrenCpuMs();
   const agentsCpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
-  const rateLimits = { events: concurrency.events, lowest: concurrency.lowest, adaptive: concurrency.adapt };
+  const rateLimits = {
+    events: concurrency.events,
+    lowest: concurrency.lowest,
+    adaptive: concurrency.adapt,
+    ...(m.apiProxy && { api: { ...m.apiProxy.counts } }),
+  };
   const stats = computeStats(results, maxParallel, agentsCpu, rateLimits);
   return { results, stats, answers: readAnswers(results, secrets), runDir: m.runDir };
+}
+
+/** How many agents run at once, said in the log with where they run. */
+function parallelism(inputs: Inputs, m: MatrixRun): number {
+  const { specs } = inputs;
+  // Planners add agents as the run goes, up to max-agents: room for them too, memory allowing.
+  const planned = specs.some((s) => s.spawn) ? inputs.maxAgents : specs.length;
+  const maxParallel = inputs.maxParallel ?? defaultMaxParallel(planned, os.totalmem());
+  if (maxParallel < planned && inputs.maxParallel === undefined) {
+    core.info(`max-parallel is not set: ${maxParallel} at once, as many as this runner's memory holds`);
+  }
+  const more = planned > specs.length ? ` (planners may add more, up to ${planned} in all)` : '';
+  core.info(
+    `${specs.length} agents${more}, ${Math.min(maxParallel, planned)} at once, in ${m.runDir}, with ${m.claude}`,
+  );
+  return maxParallel;
+}
+
+/** What every agent's start shares: the CLI, the run folder, the credentials or the proxy, the user. */
+function agentContext(inputs: Inputs, m: MatrixRun, secrets: string[]) {
+  return {
+    claude: m.claude,
+    runDir: m.runDir,
+    credentials: inputs.credentials,
+    secrets,
+    baseEnv: process.env,
+    retries: inputs.retries,
+    signal: m.cancel.signal,
+    startGate: openStartGate(),
+    agentUser: m.isolation?.user,
+    apiProxy: m.apiProxy,
+  };
 }
 
 /** Where a re-run finds what earlier attempts left, and where a reused agent's artifact is unpacked. */

@@ -189,6 +189,8 @@ export interface RateLimits {
   lowest: number;
   /** Whether `adaptive-concurrency` was on. */
   adaptive: boolean;
+  /** What the action's API proxy counted first-hand, when agents went through it. */
+  api?: { requests: number; rateLimited: number; overloaded: number };
 }
 
 /** The numbers of a run: what the summary, the outputs and the shards report. */

@@ -60,7 +60,8 @@ describe("an agent's Bash looking for the runner's credentials", () => {
     run = await runAction(
       LOCAL_CLAUDE,
       'Print the credentials\n@bash echo "rt=$ACTIONS_RUNTIME_TOKEN oidc=$ACTIONS_ID_TOKEN_REQUEST_TOKEN key=$ANTHROPIC_API_KEY"\n@answer probed',
-      { 'allowed-tools': 'Bash' },
+      // With the API proxy off the agent holds the key itself: whatever it prints of it must come out masked.
+      { 'allowed-tools': 'Bash', 'api-proxy': 'off' },
     );
     const results = JSON.parse(run.outputs.results ?? '[]') as AgentResult[];
     expect(results).toHaveLength(1);
@@ -123,11 +124,11 @@ describe("the stand-in CLI's view of its environment", () => {
     seen = JSON.parse(fs.readFileSync(path.join(result.outputDir, 'result.md'), 'utf8'));
   });
 
-  it('gets the API key as ANTHROPIC_API_KEY, masked in what the action reports', () => {
+  it("gets a token of its own as ANTHROPIC_API_KEY, never the key: that stays with the action's API proxy", () => {
     expect(result.status).toBe('success');
-    expect(seen.key).toBe(API_KEY);
-    expect(seen.env.ANTHROPIC_API_KEY).toBe(API_KEY);
-    expect(result.answer).toMatch(/^\{"key":"\*\*\*"/);
+    expect(seen.key).toMatch(/^cam-[0-9a-f]{64}$/);
+    expect(seen.env.ANTHROPIC_API_KEY).toBe(seen.key);
+    expect(Object.values(seen.env).join('\n')).not.toContain(API_KEY);
     expect(run.outputs.results).not.toContain(API_KEY);
     expect(run.summary).not.toContain(API_KEY);
   });
@@ -155,7 +156,12 @@ describe("the stand-in CLI's view of its environment", () => {
     expect(seen.configDir).toBe(path.join(result.outputDir, 'config'));
     expect(fs.statSync(seen.configDir ?? '').isDirectory()).toBe(true);
     expect(seen.env.DISABLE_AUTOUPDATER).toBe('1');
-    expect(seen.env.ANTHROPIC_BASE_URL).toBe(standIns.model.url);
+    // The job's ANTHROPIC_BASE_URL is where the proxy forwards; the agent's is the proxy.
+    expect(seen.env.ANTHROPIC_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(seen.env.ANTHROPIC_BASE_URL).not.toBe(standIns.model.url);
+    expect(run.stdout).toContain(
+      `api-proxy: agents reach ${standIns.model.url} through the action at ${seen.env.ANTHROPIC_BASE_URL}`,
+    );
     expect(seen.env.PATH).toBe(process.env.PATH);
   });
 });

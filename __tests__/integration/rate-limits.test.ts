@@ -177,6 +177,20 @@ describe.each(CLIS)('node dist/index.js with CLI $version under a capacity of 2'
     expect(Number(m![2])).toBeLessThan(10);
     expect(Number(m![2])).toBeGreaterThanOrEqual(1);
   });
+
+  it("counts every 429 exactly: each request passed the action's API proxy, with the real key put on it", () => {
+    const m =
+      /pushed back \(429 or 529\) (\d+) times?;.* The action's API proxy, which every request passed, counted (\d+) × 429 and (\d+) × 529 in (\d+) requests?\./.exec(
+        run.summary,
+      );
+    expect(m, run.summary).not.toBeNull();
+    expect(Number(m![1])).toBe(capped.model.stats.rejected);
+    expect(Number(m![2])).toBe(capped.model.stats.rejected);
+    expect(Number(m![3])).toBe(0);
+    // The stand-in counts the CLI's main requests; the proxy also its side requests (titles and the like).
+    expect(Number(m![4])).toBeGreaterThanOrEqual(capped.model.stats.requests);
+    expect(new Set(capped.model.stats.credentials)).toEqual(new Set(['sk-ant-capacity']));
+  });
 });
 
 describe('node dist/index.js with a bad budget', () => {

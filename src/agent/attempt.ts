@@ -134,7 +134,12 @@ async function spawnAndFollow(
 ): Promise<Followed> {
   const user = ctx.agentUser;
   const events = fs.createWriteStream(path.join(paths.outputDir, 'events.jsonl'));
-  const reader = new EventReader(ctx.onPushback);
+  // Through the proxy, each 429 and 529 is heard first-hand as it passes, side requests' included; the CLI's
+  // stream reports only those of the requests it retries, and later.
+  const pass = ctx.apiProxy?.grant((answer) => {
+    if (answer.status === 429 || answer.status === 529) ctx.onPushback?.({ status: answer.status, final: false });
+  });
+  const reader = new EventReader(pass ? undefined : ctx.onPushback);
   let lingerTimer: NodeJS.Timeout | undefined;
   let stoppedAfterResult = false;
   const spawnedAt = new Date();
@@ -146,7 +151,7 @@ async function spawnAndFollow(
   const proc = spawnGroup(ctx.claude, claudeArgs(withSettingFiles(spec, paths.configDir)), {
     cwd,
     env: {
-      ...agentEnv(ctx.baseEnv, ctx.credentials, paths.configDir),
+      ...agentEnv(ctx.baseEnv, ctx.credentials, paths.configDir, pass),
       ...(user ? agentUserEnv(user.name, paths.home, paths.tmp) : {}),
     },
     stdin,
@@ -182,6 +187,8 @@ async function spawnAndFollow(
   if (ctx.signal.aborted) proc.stop();
 
   const { exitCode, signal } = await proc.exited;
+  // The CLI's group is gone: a token it leaked is worth nothing from here on.
+  pass?.revoke();
   clearTimeout(timer);
   clearTimeout(lingerTimer);
   idle.stop();

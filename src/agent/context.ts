@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Credentials } from '../types.js';
+import type { ApiGate } from '../isolation/api-proxy.js';
 import type { AgentUser } from '../isolation/run-as.js';
 import type { Pushback } from './events.js';
 import type { StartGate } from './start-gate.js';
@@ -24,6 +25,11 @@ export interface AgentContext {
   onPushback?: (pushback: Pushback) => void;
   /** The user agents run as (`agent-user`); undefined: the action's own. */
   agentUser?: AgentUser;
+  /**
+   * The action's API proxy: each attempt gets a token of its own from it, valid while its CLI runs, in place of
+   * the credentials. Undefined: agents get the credentials themselves.
+   */
+  apiProxy?: ApiGate;
 }
 
 export interface AgentPaths {

@@ -39,6 +39,7 @@ export const INPUT_DEFAULTS = {
   'max-budget-usd': '',
   'budget-usd': '',
   'agent-user': 'auto',
+  'api-proxy': 'auto',
   'working-directory': '',
   workspace: '',
   ref: '',
@@ -87,6 +88,7 @@ export const COMMENT_MODES = ['auto', 'new', 'off'] as const;
 export const WORKSPACE_MODES = ['worktree', 'copy', 'shared', 'empty'] as const;
 export const REVIEW_MODES = ['off', 'comments'] as const;
 export const RERUN_MODES = ['failed', 'all'] as const;
+export const API_PROXY_SETTINGS = ['auto', 'off'] as const;
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

@@ -12,6 +12,7 @@ import {
   RERUN_MODES,
   UPLOAD_MODES,
   WORKSPACE_MODES,
+  API_PROXY_SETTINGS,
   type InputName,
 } from './action-interface.js';
 import { readJsonSchema } from './json-schema-input.js';
@@ -77,6 +78,8 @@ export interface Inputs {
   ref: string;
   /** In a re-run: `failed` runs again only the agents that did not succeed in an earlier attempt. */
   rerun: RerunMode;
+  /** Whether agents reach the model through the action's proxy (see isolation/proxy-plan.ts). */
+  apiProxy: (typeof API_PROXY_SETTINGS)[number];
 }
 
 /**
@@ -158,6 +161,7 @@ export function getInputs(): Inputs {
     workingDirectory,
     ref: readInput('ref'),
     rerun: optional('rerun', (v, w) => oneOf<RerunMode>(v, RERUN_MODES, w)) ?? 'failed',
+    apiProxy: optional('api-proxy', (v, w) => oneOf(v, API_PROXY_SETTINGS, w)) ?? 'auto',
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));

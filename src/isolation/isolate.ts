@@ -12,6 +12,8 @@ import { chooseAgentUser, selfName, setUpAgentUser } from './user.js';
 /** A step's isolation: the agents' user, and the fence around the runner's files that `finish` completes. */
 export interface Isolation {
   user: AgentUser;
+  /** The loopback ports of the action's own servers (the API proxy) that agents must be able to reach. */
+  actionPorts: readonly number[];
   /** Lets the agent user reach `target` (a folder it needs, or the CLI) through the folders above it. */
   openWayTo(target: string): void;
   finish(): void;
@@ -22,7 +24,11 @@ export interface Isolation {
  * missing) and the runner's files fenced off, or why agents run as the action's own user. `auto` that cannot
  * set a user up warns and goes on without one; a named user that cannot be used fails the step.
  */
-export async function startIsolation(setting: string, commandFiles: readonly string[]): Promise<Isolation | undefined> {
+export async function startIsolation(
+  setting: string,
+  commandFiles: readonly string[],
+  actionPorts: readonly number[] = [],
+): Promise<Isolation | undefined> {
   const started = Date.now();
   const choice = chooseAgentUser(setting, {
     root: process.getuid?.() === 0,
@@ -48,6 +54,7 @@ export async function startIsolation(setting: string, commandFiles: readonly str
   for (const note of fence.notes) core.info(`agent-user: ${note}`);
   return {
     user,
+    actionPorts,
     openWayTo(target) {
       const before = fence.notes.length;
       fence.openWayTo(target);

@@ -39,7 +39,16 @@ function rateLimitNote(stats: RunStats): string[] {
   const lowered = rl.adaptive
     ? `the scheduler went as low as ${rl.lowest} ${rl.lowest === 1 ? 'agent' : 'agents'} at once (of ${stats.parallelism})`
     : '`adaptive-concurrency` is off, so the scheduler did not lower the concurrency';
-  return ['', `**Rate limits**: the API pushed back (429 or 529) ${times}; ${lowered}.`];
+  return [
+    '',
+    `**Rate limits**: the API pushed back (429 or 529) ${times}; ${lowered}.${rl.api ? proxyCounted(rl.api) : ''}`,
+  ];
+}
+
+/** The pushback the action's API proxy counted: every request passed it, so the numbers are exact. */
+function proxyCounted(api: NonNullable<RunStats['rateLimits']>['api'] & object): string {
+  const requests = `${api.requests} ${api.requests === 1 ? 'request' : 'requests'}`;
+  return ` The action's API proxy, which every request passed, counted ${api.rateLimited} × 429 and ${api.overloaded} × 529 in ${requests}.`;
 }
 
 function gantt(results: readonly AgentResult[], runners?: readonly RunnerPart[]): string[] {

@@ -90,4 +90,29 @@ describe('agentEnv', () => {
     agentEnv(base, { anthropicApiKey: 'k-1234', oauthToken: '', githubToken: '' }, '/cfg');
     expect(base).toEqual(copy);
   });
+
+  describe("through the action's API proxy", () => {
+    const pass = { url: 'http://127.0.0.1:4567', token: 'cam-agent-token' };
+    const both: Credentials = {
+      anthropicApiKey: 'sk-ant-real-key',
+      oauthToken: 'sk-ant-oat-real',
+      githubToken: 'ghs_x',
+    };
+
+    it('gets its own token in place of each credential the inputs give, and the proxy as its base URL', () => {
+      const env = agentEnv({ ...base, ANTHROPIC_BASE_URL: 'https://gateway' }, both, '/cfg', pass);
+      expect(env.ANTHROPIC_API_KEY).toBe('cam-agent-token');
+      expect(env.CLAUDE_CODE_OAUTH_TOKEN).toBe('cam-agent-token');
+      expect(env.ANTHROPIC_BASE_URL).toBe('http://127.0.0.1:4567');
+      for (const real of ['sk-ant-real-key', 'sk-ant-oat-real', 'ghs_x', 'sk-ant-input']) {
+        expect(Object.values(env).join('\n')).not.toContain(real);
+      }
+    });
+
+    it("also in place of a credential only the job's environment sets, and sets none it lacks", () => {
+      const env = agentEnv({ ...base, CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat-env' }, noCredentials, '/cfg', pass);
+      expect(env.CLAUDE_CODE_OAUTH_TOKEN).toBe('cam-agent-token');
+      expect(env).not.toHaveProperty('ANTHROPIC_API_KEY');
+    });
+  });
 });

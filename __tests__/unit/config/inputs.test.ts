@@ -96,7 +96,15 @@ describe('getInputs', () => {
       workingDirectory: workspace,
       ref: '',
       rerun: 'failed',
+      apiProxy: 'auto',
     });
+  });
+
+  it('takes api-proxy auto or off, and names the input and its values when it is neither', () => {
+    setInputs({ prompts: '["a"]', 'api-proxy': 'off' });
+    expect(getInputs().apiProxy).toBe('off');
+    setInputs({ prompts: '["a"]', 'api-proxy': 'on' });
+    expect(refuse('api-proxy').message).toContain(`Input 'api-proxy' must be one of auto, off; got "on"`);
   });
 
   it('reads every input it is given', () => {

@@ -234,6 +234,18 @@ describe('renderSummary', () => {
     expect(render(results)).not.toContain('Rate limits');
   });
 
+  it("gives the API proxy's exact counts of 429s, 529s and requests when agents went through it", () => {
+    const results = [result(0), result(1)];
+    const api = { requests: 40, rateLimited: 3, overloaded: 1 };
+    const text = renderSummary(
+      results,
+      computeStats(results, 2, undefined, { events: 4, lowest: 1, adaptive: true, api }),
+    );
+    expect(text).toContain(
+      "**Rate limits**: the API pushed back (429 or 529) 4 times; the scheduler went as low as 1 agent at once (of 2). The action's API proxy, which every request passed, counted 3 × 429 and 1 × 529 in 40 requests.",
+    );
+  });
+
   it('draws a mermaid gantt chart of the agents that ran', () => {
     const results = [
       result(0),
