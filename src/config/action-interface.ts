@@ -44,6 +44,8 @@ export const INPUT_DEFAULTS = {
   ref: '',
   settings: '',
   'mcp-config': '',
+  changes: 'patch',
+  'branch-prefix': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -62,6 +64,7 @@ export const OUTPUT_NAMES = [
   'issue-url',
   'total-input-tokens',
   'total-output-tokens',
+  'pull-requests',
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];
@@ -70,6 +73,7 @@ export const FAIL_ON_VALUES = ['any', 'all', 'never'] as const;
 export const UPLOAD_MODES = ['per-agent', 'combined', 'none'] as const;
 export const COMMENT_MODES = ['auto', 'new', 'off'] as const;
 export const WORKSPACE_MODES = ['worktree', 'copy', 'shared', 'empty'] as const;
+export const CHANGES_MODES = ['patch', 'pull-request', 'one-pull-request', 'push'] as const;
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

@@ -6,7 +6,7 @@ import { findPlaceholders } from '../util/placeholders.js';
 import { nearest } from '../util/suggest.js';
 import { checkGraph } from './graph.js';
 import { readJsonSchema } from './json-schema-input.js';
-import { WORKSPACE_MODES } from './action-interface.js';
+import { CHANGES_MODES, WORKSPACE_MODES } from './action-interface.js';
 import {
   describe,
   isRecord,
@@ -50,6 +50,11 @@ export const ITEM_KEYS = [
   'workspace',
   'settings',
   'mcp-config',
+  'changes',
+  'commit-message',
+  'pr-title',
+  'allow-workflow-changes',
+  'max-changed-files',
 ] as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -180,6 +185,11 @@ function parseItem(
   read('workspace', 'workspace', (v, w) => oneOf(typeof v === 'string' ? v : JSON.stringify(v), WORKSPACE_MODES, w));
   read('settings', 'settings', (v, w) => jsonOrFile(v, workspace, w));
   read('mcp-config', 'mcpConfig', (v, w) => jsonOrFile(v, workspace, w));
+  read('changes', 'changes', (v, w) => oneOf(String(v), CHANGES_MODES, w));
+  read('commit-message', 'commitMessage', text);
+  read('pr-title', 'prTitle', text);
+  read('allow-workflow-changes', 'allowWorkflowChanges', flag);
+  read('max-changed-files', 'maxChangedFiles', positiveInteger);
   problems.check(() => checkPlaceholders(spec, here));
   const needs = spec.needs ?? [];
   return problems.messages.length === before ? { id, needs, spec } : { id, needs };
