@@ -1,4 +1,6 @@
 import * as core from '@actions/core';
+import { applyChanges, type ChangesPlan } from '../changes/stage.js';
+import { changesSection } from '../changes/notes.js';
 import type { Publisher } from '../publish/publisher.js';
 import { failureMessage } from '../report/outcome.js';
 import { writeJobSummary, writeOutput, writeOutputs } from '../report/outputs.js';
@@ -38,6 +40,8 @@ export interface Ending {
    * artifact, the comment and the issue.
    */
   handOn: { shard: ShardHandOn } | { deliver: Omit<DeliverOptions, 'cancelled'>; publisher?: Publisher };
+  /** The agents' changes made into commits and pull requests (`changes`), before anything is rendered. */
+  changes?: ChangesPlan;
 }
 
 /**
@@ -45,7 +49,8 @@ export interface Ending {
  * or the report's artifact, the comment and the issue), and the step's fate by `fail-on`. Only what is handed on
  * waits on the cancel deadlines; everything before it is local and quick.
  */
-export async function finish(end: RunEnd, how: Ending): Promise<void> {
+export async function finish(run: RunEnd, how: Ending): Promise<void> {
+  const { end, problems } = await withChanges(run, how);
   const { results, stats } = end;
   const resultsJson = writeOutputs(results, stats, end.runDir);
   const summary = renderSummary(results, stats, end.runners);
@@ -63,7 +68,20 @@ export async function finish(end: RunEnd, how: Ending): Promise<void> {
     const delivering = deliver(report, reportFile, how.handOn.publisher, { ...how.handOn.deliver, cancelled });
     await how.cancel.within(delivering, 'publish');
   }
-  const failure = failureMessage(how.failOn, results, handOnFailure);
+  const failed = failureMessage(how.failOn, results, handOnFailure);
+  const failure = [failed, ...problems].filter((f) => f).join('\n');
   if (failure) failStep(failure, how.secrets);
   else if (handOnFailure) core.warning(redactText(handOnFailure, how.secrets));
+}
+
+/**
+ * The changes stage, when the step has one and was not cancelled (a push is no work for the last seconds): the
+ * results gain their pull requests and the summary its Changes section; its failures fail the step at the end,
+ * after the summary, the report and the hand-on are done.
+ */
+async function withChanges(end: RunEnd, how: Ending): Promise<{ end: RunEnd; problems: string[] }> {
+  if (!how.changes || how.cancel.cancelled) return { end, problems: [] };
+  const changed = await core.group('Changes', () => applyChanges(end.results, end.answers, how.changes!));
+  const note = (end.note ?? '') + changesSection(changed.results, changed.notes);
+  return { end: { ...end, results: changed.results, note }, problems: changed.problems };
 }

@@ -78,3 +78,13 @@ export function repository(): string | undefined {
 export function runnerFiles(names: readonly string[]): string[] {
   return names.flatMap((name) => process.env[name] || []);
 }
+
+/**
+ * The branch the job checked out: a pull request's head branch (GITHUB_HEAD_REF), else the branch GITHUB_REF
+ * names; undefined for a tag or a detached commit.
+ */
+export function checkedOutBranch(): string | undefined {
+  if (process.env.GITHUB_HEAD_REF) return process.env.GITHUB_HEAD_REF;
+  const ref = process.env.GITHUB_REF ?? '';
+  return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
+}
