@@ -8,7 +8,10 @@ import { reserveArtifacts } from './artifacts/ledger.js';
 import { plannedArtifactNames, uploadedArtifactNames, validateArtifactNames } from './artifacts/names.js';
 import { createUploader } from './artifacts/upload.js';
 import { withUploads } from './artifacts/with-uploads.js';
+import { planChanges, wantsChanges } from './changes/plan.js';
+import { writeChangeRecord } from './changes/record.js';
 import { ACTION_SLUG } from './config/action-interface.js';
+import { getChangesInputs } from './config/changes-inputs.js';
 import { getInputs, type Inputs } from './config/inputs.js';
 import { readPlan } from './config/plan.js';
 import { finish, type Ending, type RunEnd } from './finish/finish.js';
@@ -24,7 +27,7 @@ import { computeStats } from './report/stats.js';
 import { AdaptiveConcurrency } from './schedule/adaptive.js';
 import { defaultMaxParallel } from './schedule/capacity.js';
 import { runAgents } from './schedule/run-agents.js';
-import type { AgentResult } from './types.js';
+import type { AgentResult, ChangesMode } from './types.js';
 import { Cancellation } from './util/cancel.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { knownSecrets } from './util/redact.js';
@@ -45,6 +48,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
+    const changes = getChangesInputs();
     const publisher = await admit(inputs, secrets);
     if (publisher === false) return;
     const workspacePlan = await planWorkspaces({
@@ -55,8 +59,15 @@ export async function run(): Promise<void> {
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
     isolation = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES));
     const runDir = makeRunDir(inputs, claude, isolation);
-    const end = await runMatrix(inputs, { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel });
-    await finish(end, ending(inputs, { secrets, cancel, publisher, stepStartedAt }));
+    const m = { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel, changes: changes.changes };
+    const end = await runMatrix(inputs, m);
+    const how = ending(inputs, { secrets, cancel, publisher, stepStartedAt });
+    // A shard's agents are applied by the apply action in a later job, from every shard's artifacts.
+    if (!inputs.shard && wantsChanges(inputs.specs, changes.changes)) {
+      const token = inputs.credentials.githubToken;
+      how.changes = planChanges({ dir: inputs.workingDirectory, ...end, branchPrefix: changes.branchPrefix, token });
+    }
+    await finish(end, how);
   } catch (err) {
     failStep(err, secrets);
   } finally {
@@ -125,6 +136,8 @@ interface MatrixRun {
   publisher?: Publisher;
   secrets: readonly string[];
   cancel: Cancellation;
+  /** The `changes` input, recorded for each agent whose item does not say. */
+  changes: ChangesMode;
 }
 
 /**
@@ -171,6 +184,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     { run: runPage() },
   );
   const workspaces = openWorkspaces(m.workspacePlan, { runDir: m.runDir, signal: m.cancel.signal, specs });
+  const specById = new Map(specs.map((s) => [s.id, s]));
   let finished: AgentResult[];
   try {
     finished = await core.group('Agents', () =>
@@ -178,9 +192,14 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
         maxParallel,
         ctx,
         workspaces,
-        onFinished: (r) => uploader.agentFinished(r.id, r.outputDir),
+        onFinished: (r) => {
+          // Before the upload: a later job applies the agent's changes from its artifact (the apply action).
+          writeChangeRecord(r, specById.get(r.id), m.changes);
+          return uploader.agentFinished(r.id, r.outputDir);
+        },
         plan(planner, folder, taken) {
           const added = readPlan({ ...inputs, planner, folder, taken });
+          for (const s of added) specById.set(s.id, s);
           const ids = [...taken, ...added.map((s) => s.id)];
           validateArtifactNames(plannedArtifactNames(inputs.upload, inputs.artifactPrefix, ids, shard?.count));
           return added;

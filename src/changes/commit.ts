@@ -27,8 +27,7 @@ export interface PatchItem {
 
 /** What became of one patch: a commit (and the files it changed), or why not. */
 export type PatchOutcome =
-  | { id: string; commit: string; files: ChangedPath[] }
-  | { id: string; refused: string; conflicts?: string[] };
+  { id: string; commit: string; files: ChangedPath[] } | { id: string; refused: string; conflicts?: string[] };
 
 /** A repository to commit in: the checkout (its git folder found from `dir`) and a folder of scratch files. */
 export interface CommitPlace {
@@ -66,7 +65,9 @@ export async function commitChain(
       }
       const tree = (await run(['write-tree'])).trim();
       const commit = (await run(['commit-tree', tree, '-p', head, '-F', '-'], item.message)).trim();
-      const files = parseNameStatus(await run(['diff-tree', '-r', '--no-renames', '--name-status', '-z', head, commit]));
+      const files = parseNameStatus(
+        await run(['diff-tree', '-r', '--no-renames', '--name-status', '-z', head, commit]),
+      );
       const why = item.refuse?.(files);
       if (why) {
         await run(['read-tree', head]);
@@ -97,10 +98,16 @@ function applyCached(dir: string, env: Record<string, string>, patch: string): P
 
 /** The base commit in the checkout, fetched from `origin` when a shallow checkout lacks it. */
 async function ensureCommit(place: CommitPlace, base: string): Promise<void> {
-  const has = () => git(['cat-file', '-e', `${base}^{commit}`], { cwd: place.dir }).then(() => true, () => false);
+  const has = () =>
+    git(['cat-file', '-e', `${base}^{commit}`], { cwd: place.dir }).then(
+      () => true,
+      () => false,
+    );
   if (await has()) return;
-  await git(['fetch', '--quiet', '--no-tags', '--depth=1', 'origin', base], { cwd: place.dir, env: place.fetchEnv })
-    .catch(() => undefined);
+  await git(['fetch', '--quiet', '--no-tags', '--depth=1', 'origin', base], {
+    cwd: place.dir,
+    env: place.fetchEnv,
+  }).catch(() => undefined);
   if (!(await has())) {
     throw new Error(
       `the checkout in ${place.dir} has no commit ${base}, the one the agents started from, and fetching it from ` +

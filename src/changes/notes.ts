@@ -7,7 +7,9 @@ import type { AgentResult } from '../types.js';
  */
 export function changesSection(results: readonly AgentResult[], notes: readonly string[]): string {
   const pulls = results.flatMap((r) =>
-    r.pullRequest ? [`- ${r.id}: ${link(`#${r.pullRequest.number}`, r.pullRequest.url)} (${r.pullRequest.branch})`] : [],
+    r.pullRequest
+      ? [`- ${r.id}: ${link(`#${r.pullRequest.number}`, r.pullRequest.url)} (${r.pullRequest.branch})`]
+      : [],
   );
   const said = notes.map((n) => `- ${neutralise(n).replace(/[`\n]/g, ' ')}`);
   if (!pulls.length && !said.length) return '';

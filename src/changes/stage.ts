@@ -103,7 +103,11 @@ class ChangesRun {
     const changed = group.filter((r) => r.changes?.patch);
     if (!changed.length) return;
     const branch = branchName(this.plan.branchPrefix);
-    const chain = await this.commit(changed[0]!.changes!.base ?? '', changed.map((r) => this.patchItem(r)), 'all');
+    const chain = await this.commit(
+      changed[0]!.changes!.base ?? '',
+      changed.map((r) => this.patchItem(r)),
+      'all',
+    );
     if (!chain || chain.head === changed[0]!.changes!.base) return;
     if (!(await this.push(chain.head, branch, true))) return;
     const left = leftOut(chain.outcomes);
@@ -133,7 +137,11 @@ class ChangesRun {
       );
       return;
     }
-    const chain = await this.commit(changed[0]!.changes!.base ?? '', changed.map((r) => this.patchItem(r)), 'push');
+    const chain = await this.commit(
+      changed[0]!.changes!.base ?? '',
+      changed.map((r) => this.patchItem(r)),
+      'push',
+    );
     if (!chain || chain.head === changed[0]!.changes!.base) return;
     if (await this.push(chain.head, branch, false)) {
       const ids = chain.outcomes.filter((o) => 'commit' in o).map((o) => o.id);

@@ -34,7 +34,12 @@ export function pullTitle(message: string, given?: string): string {
 }
 
 /** The pull request's body: the agent's answer quoted and neutralised, the run linked, any notes of ours after. */
-export function pullBody(id: string, answer: string, runUrl: string | undefined, notes: readonly string[] = []): string {
+export function pullBody(
+  id: string,
+  answer: string,
+  runUrl: string | undefined,
+  notes: readonly string[] = [],
+): string {
   const head = `Changes of agent \`${id}\`, made by ${link('this run', runUrl)}.\n\n`;
   const tail = notes.length ? `\n\n${notes.join('\n\n')}` : '';
   const room = BODY_MAX - head.length - tail.length;

@@ -11,7 +11,6 @@ import {
   PERMISSION_MODES,
   UPLOAD_MODES,
   WORKSPACE_MODES,
-  CHANGES_MODES,
   type InputName,
 } from './action-interface.js';
 import { readJsonSchema } from './json-schema-input.js';
@@ -74,8 +73,6 @@ export interface Inputs {
   workingDirectory: string;
   /** The commit worktrees start from, as given; empty means the checkout's HEAD. */
   ref: string;
-  /** Each agent's branch is `<branchPrefix>/<id>` (`branch-prefix`, else `artifact-prefix`). */
-  branchPrefix: string;
 }
 
 /**
@@ -130,7 +127,6 @@ export function getInputs(): Inputs {
     workspace: optional('workspace', (v, w) => oneOf(v, WORKSPACE_MODES, w)),
     settings: optional('settings', (v, w) => jsonOrFile(v, workspace, w)),
     mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workspace, w)),
-    changes: optional('changes', (v, w) => oneOf(v, CHANGES_MODES, w)),
   };
   if (defaults.model && defaults.fallbackModel === defaults.model) {
     problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);
@@ -161,7 +157,6 @@ export function getInputs(): Inputs {
     agentUser: optional('agent-user', agentUserSetting) ?? 'auto',
     workingDirectory,
     ref: readInput('ref'),
-    branchPrefix: optional('branch-prefix', branchPrefix) ?? readInput('artifact-prefix'),
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));
@@ -199,17 +194,6 @@ function requireCredential(credentials: Credentials, env: NodeJS.ProcessEnv, mat
   throw new InputError(
     `Input 'anthropic-api-key' or input 'claude-code-oauth-token' is required, and both are empty: give one, such as \`anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }}\` (or set ${[...CREDENTIAL_ENV, ...PROVIDER_SWITCHES].join(', ')} in the job's environment). An empty secret is usually one the event does not get: Dependabot's pull requests get no Actions secrets (add the key as a Dependabot secret), nor do pull requests from forks`,
   );
-}
-
-/** `branch-prefix`: the first part of each agent's branch, `<prefix>/<id>`, so it must be a branch name's start. */
-function branchPrefix(value: string, what: string): string {
-  const bad = /(^[-/.]|\/\/|\.\.|[/.]$|\.lock$|[\s~^:?*[\\@{])/.exec(value);
-  if (bad) {
-    throw new InputError(
-      `${what} ${JSON.stringify(value)} cannot start a branch name (at ${JSON.stringify(bad[0])}); use letters, digits, '-', '_', '.' and '/' between parts`,
-    );
-  }
-  return value;
 }
 
 /** `true` or `false` in the spellings YAML 1.2 allows, as the runner's own boolean inputs do. */
