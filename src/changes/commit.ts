@@ -88,11 +88,18 @@ export async function commitChain(
  * included: the patch carries them whole). Returns git's complaint when it does not apply, else undefined.
  */
 function applyCached(dir: string, env: Record<string, string>, patch: string): Promise<string | undefined> {
+  return gitComplaint(dir, ['apply', '--cached', '--binary', '-v', patch], env);
+}
+
+/**
+ * Runs git, and returns all it said on stderr when it fails (git.ts keeps only its last lines, and the line that
+ * names a conflict or a permission can come first), else undefined.
+ */
+export function gitComplaint(dir: string, args: string[], env: Record<string, string>): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const args = ['-c', 'core.hooksPath=/dev/null', 'apply', '--cached', '--binary', '-v', patch];
-    execFile('git', args, { cwd: dir, env: { ...process.env, ...env }, maxBuffer: 1 << 24 }, (err, _out, stderr) =>
-      resolve(err ? stderr || String(err) : undefined),
-    );
+    const all = ['-c', 'core.hooksPath=/dev/null', ...args];
+    const options = { cwd: dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env }, maxBuffer: 1 << 24 };
+    execFile('git', all, options, (err, _out, stderr) => resolve(err ? stderr.slice(0, 8192) || String(err) : undefined));
   });
 }
 

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { git } from '../workspace/git.js';
+import { gitComplaint } from './commit.js';
 
 /**
  * The token as git's HTTP header, through the environment of the one git command that needs it: never in a
@@ -27,12 +27,8 @@ export async function pushBranch(
   o: { force: boolean; token: string },
 ): Promise<string | undefined> {
   const args = ['push', '--quiet', '--no-verify', ...(o.force ? ['--force'] : []), 'origin'];
-  try {
-    await git([...args, `${commit}:refs/heads/${branch}`], { cwd: dir, env: tokenEnv(o.token) });
-    return undefined;
-  } catch (err) {
-    return pushFailure(branch, err instanceof Error ? err.message : String(err));
-  }
+  const said = await gitComplaint(dir, [...args, `${commit}:refs/heads/${branch}`], tokenEnv(o.token));
+  return said === undefined ? undefined : pushFailure(branch, said.trim().replace(/\s*\n\s*/g, ' '));
 }
 
 /** What a failed push means for the user: the permission it lacks, when git's answer tells. */
