@@ -8,7 +8,7 @@ import { reserveArtifacts } from './artifacts/ledger.js';
 import { plannedArtifactNames, uploadedArtifactNames, validateArtifactNames } from './artifacts/names.js';
 import { createUploader } from './artifacts/upload.js';
 import { withUploads } from './artifacts/with-uploads.js';
-import { planChanges, wantsChanges } from './changes/plan.js';
+import { planChanges, wantsChanges } from './changes/changes-plan.js';
 import { writeChangeRecord } from './changes/record.js';
 import { ACTION_SLUG } from './config/action-interface.js';
 import { getChangesInputs } from './config/changes-inputs.js';

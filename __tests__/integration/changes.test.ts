@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyChanges, type ChangesPlan, type ItemChanges } from '../../src/changes/stage.js';
+import { applyChanges, type ChangesPlan, type ItemChanges } from '../../src/changes/apply-changes.js';
 import type { EventContext } from '../../src/publish/event.js';
 import type { AgentResult } from '../../src/types.js';
 import { tempDir } from '../support/agents.js';

@@ -99,7 +99,9 @@ export function gitComplaint(dir: string, args: string[], env: Record<string, st
   return new Promise((resolve) => {
     const all = ['-c', 'core.hooksPath=/dev/null', ...args];
     const options = { cwd: dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env }, maxBuffer: 1 << 24 };
-    execFile('git', all, options, (err, _out, stderr) => resolve(err ? stderr.slice(0, 8192) || String(err) : undefined));
+    execFile('git', all, options, (err, _out, stderr) =>
+      resolve(err ? stderr.slice(0, 8192) || String(err) : undefined),
+    );
   });
 }
 

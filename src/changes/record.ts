@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AgentResult, AgentSpec, ChangesMode } from '../types.js';
-import type { ItemChanges } from './stage.js';
+import type { ItemChanges } from './apply-changes.js';
 
 /**
  * The file, in each agent's folder (and so its artifact), that lets a later job apply its changes: what its item

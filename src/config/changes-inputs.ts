@@ -1,6 +1,6 @@
 import type { ChangesMode } from '../types.js';
 import { Problems, InputError } from '../util/errors.js';
-import { CHANGES_MODES } from './action-interface.js';
+import { CHANGES_MODES, INPUT_DEFAULTS } from './action-interface.js';
 import { inputOr } from './inputs.js';
 import { oneOf } from './values.js';
 
@@ -15,11 +15,11 @@ export interface ChangesInputs {
 /** Reads `changes` and `branch-prefix`; one InputError lists every problem. */
 export function getChangesInputs(): ChangesInputs {
   const problems = new Problems();
-  const changes = problems.check(() => oneOf(inputOr('changes', 'patch'), CHANGES_MODES, "Input 'changes'"));
+  const changes = problems.check(() => oneOf(inputOr('changes', INPUT_DEFAULTS.changes), CHANGES_MODES, "Input 'changes'"));
   const given = inputOr('branch-prefix', '');
   const prefix = given ? problems.check(() => branchPrefix(given, "Input 'branch-prefix'")) : undefined;
   problems.throwIfAny();
-  return { changes: changes ?? 'patch', branchPrefix: prefix ?? inputOr('artifact-prefix', 'agent') };
+  return { changes: changes ?? 'patch', branchPrefix: prefix ?? inputOr('artifact-prefix', INPUT_DEFAULTS['artifact-prefix']) };
 }
 
 /** `branch-prefix`: the first part of each agent's branch, `<prefix>/<id>`, so it must be a branch name's start. */

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { applyChanges, type ChangesPlan } from '../changes/stage.js';
+import { applyChanges, type ChangesPlan } from '../changes/apply-changes.js';
 import { changesSection } from '../changes/notes.js';
 import type { Publisher } from '../publish/publisher.js';
 import { failureMessage } from '../report/outcome.js';

@@ -4,7 +4,7 @@ import { readEventContext } from '../publish/event.js';
 import type { AgentResult, AgentSpec } from '../types.js';
 import { checkedOutBranch, runPage } from '../util/runner.js';
 import { itemsOf } from './record.js';
-import type { ChangesPlan } from './stage.js';
+import type { ChangesPlan } from './apply-changes.js';
 
 /** Whether any agent's changes become more than a patch. */
 export function wantsChanges(specs: readonly AgentSpec[], fallback?: AgentSpec['changes']): boolean {
