@@ -14,6 +14,8 @@ const LOG_FILES: readonly string[] = [
   'stderr.log',
   'structured.json',
   'changes.patch',
+  // What a later job needs to apply the patch (changes/record.ts).
+  'change.json',
 ];
 const ATTEMPT_DIR = /^attempt-\d+$/;
 /** Characters the artifact service refuses in a file path (one such file would fail the whole upload). */
