@@ -126,3 +126,40 @@ describe('the split: agents with no write token, then the apply action in a late
     expect(lines).toEqual([`::add-mask::${TOKEN}`]);
   });
 });
+
+describe('changes in the agents’ own step, when the token may not open pull requests', () => {
+  it('pushes, names the permission, and still uploads the results and writes the summary', async () => {
+    const r = remote();
+    const artifacts = tempDir('e2e-changes-same-');
+    standIns.github.reset();
+    standIns.github.fail({
+      method: 'POST',
+      path: /\/pulls$/,
+      status: 403,
+      message: 'Resource not accessible by integration',
+    });
+    const run = await startAction({
+      dir: tempDir('e2e-changes-same-step-'),
+      inputs: {
+        'claude-path': LOCAL_CLAUDE,
+        'anthropic-api-key': 'sk-ant-e2e-changes',
+        'working-directory': r.checkout,
+        'artifacts-dir': artifacts,
+        'github-token': TOKEN,
+        changes: 'pull-request',
+        'branch-prefix': 'bots',
+        prompts: PROMPTS.split('\n- id: docs')[0]!,
+      },
+      env: { ...standIns.env(), ...GITHUB_ENV(standIns.github.url) },
+    }).done;
+    standIns.github.reset();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::.*the job's token needs `pull-requests: write`/);
+    expect(git(r.origin, 'log', '-1', '--format=%s', 'bots/lint').trim()).toBe('Fix lint in a.js');
+    expect(fs.readdirSync(artifacts).sort()).toEqual(['agent-lint.zip', 'agent-report.zip']);
+    expect(run.summary).toMatch(/^\| \[`lint`\]\(.*agent-lint\.zip\) \| ✅ success \|/m);
+    expect(run.summary).not.toContain('### Changes');
+    expect(JSON.parse(run.outputs.results ?? '[]')[0].status).toBe('success');
+    expect(run.outputs['pull-requests']).toBe('[]');
+  }, 240_000);
+});
