@@ -226,7 +226,7 @@ const PROMISES = {
           'Fix no-unused-vars ← agent/no-unused-vars, Fix prefer-const ← agent/prefer-const',
         `one pull request per agent that changed files (${pulls.map((p) => p.title).join(', ') || 'none'})`,
       ],
-      [branch('agent/prefer-const') === 'export const limit = 10;', 'the apply job pushed agent/prefer-const'],
+      [branch('agent/prefer-const') === 'export const limit = 10;\n', 'the apply job pushed agent/prefer-const'],
       [branch('agent/eqeqeq') === undefined, 'an agent that changed nothing gets no branch'],
       [
         pulls.every((p) => p.body.includes('[this run]')),
