@@ -122,7 +122,9 @@ describe('the split: agents with no write token, then the apply action in a late
     expect(apply.summary).toContain('### Changes');
     expect(apply.summary).toContain(`- lint: [#${standIns.github.pulls()[0]!.number}](${listed[0]!.url}) (agent/lint)`);
     // Masked (the runner's ::add-mask::) and then never printed.
-    const lines = apply.stdout.split('\n').filter((l) => l.includes(TOKEN));
+    const lines = String(apply.stdout)
+      .split('\n')
+      .filter((l: string) => l.includes(TOKEN));
     expect(lines).toEqual([`::add-mask::${TOKEN}`]);
   });
 });

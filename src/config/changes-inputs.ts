@@ -15,11 +15,16 @@ export interface ChangesInputs {
 /** Reads `changes` and `branch-prefix`; one InputError lists every problem. */
 export function getChangesInputs(): ChangesInputs {
   const problems = new Problems();
-  const changes = problems.check(() => oneOf(inputOr('changes', INPUT_DEFAULTS.changes), CHANGES_MODES, "Input 'changes'"));
+  const changes = problems.check(() =>
+    oneOf(inputOr('changes', INPUT_DEFAULTS.changes), CHANGES_MODES, "Input 'changes'"),
+  );
   const given = inputOr('branch-prefix', '');
   const prefix = given ? problems.check(() => branchPrefix(given, "Input 'branch-prefix'")) : undefined;
   problems.throwIfAny();
-  return { changes: changes ?? 'patch', branchPrefix: prefix ?? inputOr('artifact-prefix', INPUT_DEFAULTS['artifact-prefix']) };
+  return {
+    changes: changes ?? 'patch',
+    branchPrefix: prefix ?? inputOr('artifact-prefix', INPUT_DEFAULTS['artifact-prefix']),
+  };
 }
 
 /** `branch-prefix`: the first part of each agent's branch, `<prefix>/<id>`, so it must be a branch name's start. */
