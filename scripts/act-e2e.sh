@@ -98,7 +98,7 @@ node __tests__/act/check-store.js "$work/sharded/store" sharded --shards 3 a b c
 
 # Every workflow of examples/, as a user pastes it. Each runs unchanged in a small git repository of its own
 # (__tests__/act/examples.js makes it), on the event it is written for (-e event.json), against:
-# - the action of this checkout for `OWNER/REPO@v1` and `OWNER/REPO/aggregate@v1`, through act's own
+# - the action of this checkout for `OWNER/REPO@v1`, `OWNER/REPO/aggregate@v1` and `OWNER/REPO/apply@v1`, through act's own
 #   --local-repository, which maps that repository and ref to a folder: a copy of what a release holds
 #   (action.yml, aggregate/action.yml, dist/). Nothing else in the example is replaced.
 # - `actions/checkout`, which act itself does not run for the repository it runs in: it copies that folder (with
@@ -110,9 +110,10 @@ node __tests__/act/check-store.js "$work/sharded/store" sharded --shards 3 a b c
 # - the pinned CLI as `claude` on PATH, where a runner with Claude Code installed has it (the examples set no
 #   claude-path; without one on PATH the action would install claude-version with npm).
 action=$work/action
-mkdir -p "$action/aggregate"
+mkdir -p "$action/aggregate" "$action/apply"
 cp -R action.yml dist "$action/"
 cp aggregate/action.yml "$action/aggregate/"
+cp apply/action.yml "$action/apply/"
 mkdir -p "$work/bin"
 ln -s "$root/node_modules/@anthropic-ai/claude-code/bin/claude.exe" "$work/bin/claude"
 

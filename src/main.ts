@@ -8,7 +8,10 @@ import { reserveArtifacts } from './artifacts/ledger.js';
 import { plannedArtifactNames, uploadedArtifactNames, validateArtifactNames } from './artifacts/names.js';
 import { createUploader } from './artifacts/upload.js';
 import { withUploads } from './artifacts/with-uploads.js';
+import { planChanges, wantsChanges } from './changes/changes-plan.js';
+import { writeChangeRecord } from './changes/record.js';
 import { ACTION_SLUG } from './config/action-interface.js';
+import { getChangesInputs } from './config/changes-inputs.js';
 import { getInputs, type Inputs } from './config/inputs.js';
 import { readPlan } from './config/plan.js';
 import { agentPaths } from './agent/context.js';
@@ -29,7 +32,7 @@ import { computeStats } from './report/stats.js';
 import { AdaptiveConcurrency } from './schedule/adaptive.js';
 import { defaultMaxParallel } from './schedule/capacity.js';
 import { runAgents } from './schedule/run-agents.js';
-import type { AgentResult } from './types.js';
+import type { AgentResult, ChangesMode } from './types.js';
 import { Cancellation } from './util/cancel.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { knownSecrets } from './util/redact.js';
@@ -51,6 +54,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
+    const changes = getChangesInputs();
     const publisher = await admit(inputs, secrets);
     if (publisher === false) return;
     const workspacePlan = await planWorkspaces({
@@ -63,9 +67,25 @@ export async function run(): Promise<void> {
     const ports = apiProxy ? [apiProxy.port] : [];
     isolation = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES), ports);
     const runDir = makeRunDir(inputs, claude, isolation);
-    const m = { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel, apiProxy };
+    const m = {
+      runDir,
+      claude,
+      workspacePlan,
+      isolation,
+      publisher,
+      secrets,
+      cancel,
+      apiProxy,
+      changes: changes.changes,
+    };
     const end = await runMatrix(inputs, m);
-    await finish(end, ending(inputs, { secrets, cancel, publisher, stepStartedAt }));
+    const how = ending(inputs, { secrets, cancel, publisher, stepStartedAt });
+    // A shard's agents are applied by the apply action in a later job, from every shard's artifacts.
+    if (!inputs.shard && wantsChanges(inputs.specs, changes.changes)) {
+      const token = inputs.credentials.githubToken;
+      how.changes = planChanges({ dir: inputs.workingDirectory, ...end, branchPrefix: changes.branchPrefix, token });
+    }
+    await finish(end, how);
   } catch (err) {
     failStep(err, secrets);
   } finally {
@@ -137,6 +157,8 @@ interface MatrixRun {
   secrets: readonly string[];
   cancel: Cancellation;
   apiProxy?: ApiProxy;
+  /** The `changes` input, recorded for each agent whose item does not say. */
+  changes: ChangesMode;
 }
 
 /**
@@ -165,6 +187,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     { run: runPage() },
   );
   const workspaces = openWorkspaces(m.workspacePlan, { runDir: m.runDir, signal: m.cancel.signal, specs });
+  const specById = new Map(specs.map((s) => [s.id, s]));
   let finished: AgentResult[];
   try {
     finished = await core.group('Agents', () =>
@@ -172,11 +195,16 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
         maxParallel,
         ctx,
         workspaces,
-        // How it ended goes up with its artifact, for a re-run to read back.
-        onFinished: (r) => uploader.agentFinished(r.id, writeAgentRecord(r, workflowRunAttempt())),
+        onFinished: (r) => {
+          // Before the upload: a later job applies the agent's changes from its artifact (the apply action), and
+          // a re-run reads back how it ended.
+          writeChangeRecord(r, specById.get(r.id), m.changes);
+          return uploader.agentFinished(r.id, writeAgentRecord(r, workflowRunAttempt()));
+        },
         reuse,
         plan(planner, folder, taken) {
           const added = readPlan({ ...inputs, planner, folder, taken });
+          for (const s of added) specById.set(s.id, s);
           const ids = [...taken, ...added.map((s) => s.id)];
           validateArtifactNames(plannedArtifactNames(inputs.upload, inputs.artifactPrefix, ids, shard?.count));
           return added;

@@ -75,6 +75,16 @@ export interface AgentSpec {
   review?: ReviewMode;
   /** Stopped as a `timeout` once its CLI has printed no event for this long; undefined: never. */
   idleTimeoutMinutes?: number;
+  /** What becomes of the agent's changes (`changes`); undefined: `patch`, the patch alone. */
+  changes?: ChangesMode;
+  /** The commit's message; undefined: the answer's first line. */
+  commitMessage?: string;
+  /** The pull request's title; undefined: the commit's first line. */
+  prTitle?: string;
+  /** A patch that touches `.github/workflows/` may be pushed. */
+  allowWorkflowChanges?: boolean;
+  /** A patch that touches more files than this is refused. */
+  maxChangedFiles?: number;
 }
 
 /** Tokens an agent used, summed over its models and its attempts, as its CLI reported them. */
@@ -98,6 +108,8 @@ export interface AgentChanges {
    * agent changed nothing (no patch is written then: `git apply` refuses an empty one).
    */
   patch?: string;
+  /** The commit the agent started from, which the patch applies to; absent when it started from no commit. */
+  base?: string;
 }
 
 /**
@@ -173,6 +185,20 @@ export interface AgentResult {
    * there and did not run again. Its artifact is that attempt's.
    */
   reusedFrom?: number;
+  /** The pull request its changes went to, with `changes: pull-request` or `one-pull-request`. */
+  pullRequest?: PullRequestRef;
+}
+
+/** `patch`: the patch alone; else what the action makes of it (see docs/changes.md). */
+export type ChangesMode = 'patch' | 'pull-request' | 'one-pull-request' | 'push';
+
+/** A pull request that holds an agent's changes (the `pull-requests` output, one entry each). */
+export interface PullRequestRef {
+  number: number;
+  url: string;
+  branch: string;
+  /** The files of the agent's that it changes. */
+  files: number;
 }
 
 /** One shard of a matrix split over several jobs: shard `index` (from 1) of `count`. */

@@ -17,6 +17,10 @@
 //                                                            it; without `event`, a PENDING review
 //   DELETE /repos/:owner/:repo/pulls/:number/reviews/:id     a pending review only
 //   GET   /repos/:owner/:repo/pulls/:number/comments         per_page, page: the line comments of submitted reviews
+//   GET   /repos/:owner/:repo                                default_branch
+//   GET   /repos/:owner/:repo/pulls                          head (owner:branch), state, per_page, page
+//   POST  /repos/:owner/:repo/pulls                          title, head, base, body
+//   PATCH /repos/:owner/:repo/pulls/:number                  title, body
 import http from 'node:http';
 
 /**
@@ -28,7 +32,7 @@ import http from 'node:http';
 
 /**
  * @param {{ logins?: Record<string, string>, permissions?: Record<string, string>,
- *   serverUrl?: string }} [options]
+ *   serverUrl?: string, defaultBranch?: string }} [options]
  *   logins: token → login (any other token is `github-actions[bot]`);
  *   permissions: login → `admin`, `maintain`, `write`, `triage`, `read` or `none`.
  */
@@ -123,8 +127,12 @@ export async function startGitHubApi(options = {}) {
       if (/viewer\s*\{\s*login/.test(body?.query ?? '')) return send(200, { data: { viewer: { login } } });
       return send(200, { errors: [{ message: 'the stand-in knows only viewer { login }' }] });
     }
-    let m = /^\/repos\/([^/]+)\/([^/]+)\/(.*)$/.exec(path);
+    let m = /^\/repos\/([^/]+)\/([^/]+)(?:\/(.*))?$/.exec(path);
     if (!m) return send(404, { message: 'Not Found' });
+    if (m[3] === undefined && method === 'GET') {
+      return send(200, { full_name: `${m[1]}/${m[2]}`, default_branch: options.defaultBranch ?? 'main' });
+    }
+    if (m[3] === undefined) return send(404, { message: 'Not Found' });
     const repo = `${m[1]}/${m[2]}`;
     const rest = m[3];
 
@@ -184,6 +192,7 @@ export async function startGitHubApi(options = {}) {
       if (reviews[i].state !== 'PENDING') return send(422, { message: 'Can not delete a non-pending review' });
       return send(200, reviews.splice(i, 1)[0]);
     }
+    if (rest === 'pulls' || /^pulls\/\d+$/.test(rest)) return routePulls(record, repo, rest, send, login);
     if (rest === 'issues' && method === 'GET') {
       const { state = 'open', creator, sort = 'created', direction = 'desc' } = record.query;
       const found = issues.filter(
@@ -258,6 +267,42 @@ export async function startGitHubApi(options = {}) {
     return send(200, review);
   }
 
+  /** The pull requests' endpoints: a pull request is an issue with a head and a base branch. */
+  function routePulls(record, repo, rest, send, login) {
+    const { method, body, query } = record;
+    const asPull = (i) => ({
+      ...i,
+      head: { ref: i.head, label: `${repo.split('/')[0]}:${i.head}` },
+      base: { ref: i.base },
+    });
+    if (rest === 'pulls' && method === 'GET') {
+      const { state = 'open', head } = query;
+      const found = issues.filter(
+        (i) =>
+          i.repo === repo &&
+          i.pull_request &&
+          (state === 'all' || i.state === state) &&
+          (!head || `${repo.split('/')[0]}:${i.head}` === head),
+      );
+      return page(found.map(asPull), record, send);
+    }
+    if (rest === 'pulls' && method === 'POST') {
+      const taken = issues.find((i) => i.repo === repo && i.pull_request && i.state === 'open' && i.head === body.head);
+      if (taken) return send(422, { message: `A pull request already exists for ${body.head}.` });
+      const issue = addIssue({ repo, title: body.title, body: body.body ?? '', login, pullRequest: true });
+      Object.assign(issue, { head: body.head, base: body.base });
+      return send(201, asPull(issue));
+    }
+    const issue = issues.find((i) => i.repo === repo && i.pull_request && i.number === Number(rest.slice(6)));
+    if (!issue) return send(404, { message: 'Not Found' });
+    if (method === 'GET') return send(200, asPull(issue));
+    if (method !== 'PATCH') return send(404, { message: `the stand-in has no ${method} ${record.path}` });
+    if (body.title !== undefined) issue.title = body.title;
+    if (body.body !== undefined) issue.body = body.body;
+    issue.updated = ++ticks;
+    return send(200, asPull(issue));
+  }
+
   /** An issue (or, with `pullRequest`, a pull request) as if someone had opened it. */
   function addIssue({ repo, title, body = '', labels = [], login, pullRequest = false, state = 'open' }) {
     const number = issues.length + 1;
@@ -282,6 +327,8 @@ export async function startGitHubApi(options = {}) {
     requests,
     comments,
     issues,
+    /** The pull requests opened through the API, or added with `addIssue({ pullRequest: true })`. */
+    pulls: () => issues.filter((i) => i.pull_request),
     permissions,
     addIssue,
     reviews,

@@ -28,6 +28,12 @@ const EXAMPLES = {
   },
   'nightly-report': { event: 'schedule', files: {} },
   'map-reduce': { event: 'workflow_dispatch', files: {} },
+  // Its apply job pushes: to a bare repository beside the example's, the push URL of its `origin`.
+  'fix-in-parallel': {
+    event: 'workflow_dispatch',
+    files: { 'src/const.js': 'export let limit = 10;\n' },
+    pushes: true,
+  },
   sharded: {
     event: 'pull_request',
     // The example's header says what this file holds: 200 items, one per package.
@@ -78,6 +84,11 @@ function prepare(name, dir) {
   git('remote', 'add', 'origin', `https://github.com/${REPOSITORY}.git`);
   git('add', '-A');
   git('-c', 'user.name=Example', '-c', 'user.email=example@example.invalid', 'commit', '-q', '-m', 'Start');
+  if (example.pushes) {
+    // act still reads github.repository from the fetch URL; git pushes to the push URL.
+    execFileSync('git', ['clone', '-q', '--bare', repo, path.join(dir, 'origin.git')], { stdio: 'ignore' });
+    git('remote', 'set-url', '--push', 'origin', `file://${path.join(dir, 'origin.git')}`);
+  }
   fs.writeFileSync(path.join(dir, 'event.json'), JSON.stringify(payload(example.event), null, 2));
   if (example.pull) {
     const pull = { repo: REPOSITORY, number: PULL_REQUEST, files: example.pull };
@@ -229,6 +240,38 @@ const PROMISES = {
         "the synthesis read a reviewer's answer from .agent-inputs/ (its events.jsonl)",
       ],
       ...artifactPromises(stored, 'agent', ['plan', 'plan.src', 'plan.docs', 'synthesis']),
+    ];
+  },
+  'fix-in-parallel': ({ log, github, stored, dir }) => {
+    const pulls = github.issues.filter((i) => i.repo === REPOSITORY && i.pull_request);
+    const branch = (b) => {
+      try {
+        return execFileSync('git', ['-C', path.join(dir, 'origin.git'), 'show', `${b}:src/const.js`], {
+          encoding: 'utf8',
+        });
+      } catch {
+        return undefined;
+      }
+    };
+    const out = printed(log, 'List the pull requests');
+    return [
+      [
+        pulls.map((p) => `${p.title} ← ${p.head}`).join(', ') ===
+          'Fix no-unused-vars ← agent/no-unused-vars, Fix prefer-const ← agent/prefer-const',
+        `one pull request per agent that changed files (${pulls.map((p) => p.title).join(', ') || 'none'})`,
+      ],
+      [branch('agent/prefer-const') === 'export const limit = 10;\n', 'the apply job pushed agent/prefer-const'],
+      [branch('agent/eqeqeq') === undefined, 'an agent that changed nothing gets no branch'],
+      [
+        pulls.every((p) => p.body.includes('[this run]')),
+        "each pull request's body holds the answer and links the run",
+      ],
+      [/^no-unused-vars: \S+\/pull\/\d+ \(1 files\)$/m.test(out), 'the next step read the pull-requests output'],
+      [
+        ['no-unused-vars', 'prefer-const'].every((id) => stored.get(`agent-${id}`)?.includes('changes.patch')),
+        "the agents' artifacts hold their patches",
+      ],
+      ...artifactPromises(stored, 'agent', ['no-unused-vars', 'prefer-const', 'eqeqeq']),
     ];
   },
   sharded: ({ log, github, stored }) => {

@@ -53,6 +53,13 @@ const PLAYBOOK = [
       { path: 'docs/guide.md', line: 3, severity: 'low', title: 'Guide omits errors', body: 'Say what throws.' },
     ]),
   },
+  // examples/fix-in-parallel.yml: two lint rules' agents fix a file each; the third finds nothing to change.
+  {
+    when: 'Fix every no-unused-vars error',
+    add: '@write src/index.js export const parse = (text) => JSON.parse(text);\n@answer Removed an unused variable',
+  },
+  { when: 'Fix every prefer-const error', add: '@write src/const.js export const limit = 10;\n@answer Used const' },
+  { when: 'Fix every eqeqeq error', add: '@answer No eqeqeq errors: nothing to change' },
   {
     // examples/map-reduce.yml: the synthesis reads a reviewer's answer from .agent-inputs/ and reports on it.
     when: 'Read them all and write one report',

@@ -22,13 +22,19 @@ const ALLOWED: Record<string, readonly string[]> = {
   shard: ['types', 'util', 'config', 'report', 'artifacts'],
   // The one ending of both entries: outputs, summary, report, the hand-on (a shard's artifact, or the report's
   // artifact, the comment and the issue) and the step's fate.
-  finish: ['types', 'util', 'config', 'artifacts', 'report', 'publish', 'shard'],
+  finish: ['types', 'util', 'config', 'artifacts', 'report', 'publish', 'shard', 'changes'],
+  // Agents' patches made into commits, pushes and pull requests (with git of workspace/ and the API of publish/),
+  // by the ending of either entry.
+  changes: ['types', 'util', 'report', 'publish', 'workspace'],
   // The aggregate action's entry (aggregate/index.ts, aggregate/main.ts): on top like main.ts, beside it. It
   // starts at the ending, from the shards' artifacts, so it runs no agents.
   aggregate: ['types', 'util', 'config', 'shard', 'publish', 'finish', 'artifacts'],
   // Re-runs: what earlier attempts of the run left (each agent's artifact), read back so that agents that
   // succeeded then are not run again. Local zips are unpacked as the shards' are.
   rerun: ['types', 'util', 'artifacts', 'shard'],
+  // The apply action's entry (apply/index.ts, apply/main.ts): on top like the other two. It starts at the ending,
+  // from the agents' artifacts, in a later job that holds the write token.
+  apply: ['types', 'util', 'config', 'shard', 'finish', 'artifacts', 'changes', 'report'],
 };
 
 const SRC = path.join(ROOT, 'src');
@@ -106,18 +112,17 @@ describe('the layout of src/', () => {
     expect(index).toBe("import { run } from './main.js';\n\nvoid run();");
   });
 
-  it('gives the aggregate action an entry like the main one, that nothing else imports', () => {
-    const index = fs.readFileSync(path.join(SRC, 'aggregate', 'index.ts'), 'utf8').trim();
+  it.each(['aggregate', 'apply'])('gives the %s action an entry like the main one, that nothing else imports', (e) => {
+    const index = fs.readFileSync(path.join(SRC, e, 'index.ts'), 'utf8').trim();
     expect(index).toBe("import { run } from './main.js';\n\nvoid run();");
     const importers = [...graph].filter(
-      ([file, imports]) =>
-        !file.startsWith(`aggregate${path.sep}`) && imports.some((t) => t.startsWith(`aggregate${path.sep}`)),
+      ([file, imports]) => !file.startsWith(`${e}${path.sep}`) && imports.some((t) => t.startsWith(`${e}${path.sep}`)),
     );
     expect(importers.map(([file]) => file)).toEqual([]);
   });
 
   it('ends both entries through the one ending, and fails a step in one place only', () => {
-    for (const entry of ['main.ts', path.join('aggregate', 'main.ts')]) {
+    for (const entry of ['main.ts', path.join('aggregate', 'main.ts'), path.join('apply', 'main.ts')]) {
       expect(graph.get(entry), entry).toEqual(expect.arrayContaining(['finish/finish.ts', 'finish/fail-step.ts']));
     }
     const failing = sourceFiles(SRC)

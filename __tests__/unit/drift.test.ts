@@ -17,6 +17,12 @@ import {
   AGGREGATE_INPUT_DEFAULTS,
   AGGREGATE_SLUG,
 } from '../../src/config/aggregate-interface.js';
+import {
+  APPLY_ACTION_NAME,
+  APPLY_INPUT_DEFAULTS,
+  APPLY_OUTPUT_NAMES,
+  APPLY_SLUG,
+} from '../../src/config/apply-interface.js';
 import { ROOT } from '../../stand-ins/run-action.js';
 
 // action.yml, the code and the docs say the same things: the same inputs with the same defaults, the same
@@ -80,7 +86,8 @@ describe('action.yml and the code', () => {
 
   it('read every declared input, and read inputs only through readInput', () => {
     // readInput takes only names of INPUT_DEFAULTS (the type checker holds it to them); each is read by name.
-    const inputs = read('src/config/inputs.ts');
+    // The changes stage's inputs are read beside the others (config/changes-inputs.ts), through the same inputOr.
+    const inputs = read('src/config/inputs.ts') + read('src/config/changes-inputs.ts');
     const unread = Object.keys(action.inputs).filter((name) => !inputs.includes(`('${name}'`));
     expect(unread).toEqual([]);
     expect(inputs.match(/core\.getInput\(/g)).toHaveLength(1);
@@ -219,6 +226,49 @@ describe('aggregate/action.yml, the code and docs/sharding.md', () => {
     }
     const outputs = tableAfter(text, '## Aggregate outputs').flatMap((r) => ticked(r[0] ?? ''));
     expect(outputs.sort()).toEqual(Object.keys(aggregate.outputs).sort());
+  });
+});
+
+// The apply action (apply/action.yml): its inputs and outputs, the code, docs/changes.md and the bundle agree.
+describe('apply/action.yml, the code and docs/changes.md', () => {
+  const apply = parse(read('apply/action.yml')) as ActionYml;
+  const text = read('docs/changes.md');
+
+  it('declare the same inputs with the same defaults, each read by the code', () => {
+    expect(Object.keys(apply.inputs).sort()).toEqual(Object.keys(APPLY_INPUT_DEFAULTS).sort());
+    for (const [name, spec] of Object.entries(apply.inputs)) {
+      expect(String(spec.default ?? ''), `default of ${name}`).toBe(
+        APPLY_INPUT_DEFAULTS[name as keyof typeof APPLY_INPUT_DEFAULTS],
+      );
+    }
+    const inputs = read('src/config/apply-inputs.ts');
+    expect(Object.keys(apply.inputs).filter((name) => !inputs.includes(`('${name}'`))).toEqual([]);
+  });
+
+  it('declare outputs the main action also has', () => {
+    expect(Object.keys(apply.outputs).sort()).toEqual([...APPLY_OUTPUT_NAMES].sort());
+    for (const name of APPLY_OUTPUT_NAMES) expect(Object.keys(action.outputs)).toContain(name);
+  });
+
+  it('run the apply entry that npm run bundle builds, under one name', () => {
+    expect(apply.runs).toEqual({ using: action.runs.using, main: '../dist/apply/index.js' });
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.bundle).toContain('ncc build src/apply/index.ts -o dist/apply');
+    expect(apply.name).toBe(APPLY_ACTION_NAME);
+    expect(APPLY_SLUG).toBe(`${ACTION_SLUG}-apply`);
+    expect(read('src/apply/main.ts')).toContain('`${APPLY_SLUG}-`');
+  });
+
+  it('are listed in docs/changes.md: every input with its default', () => {
+    const rows = tableAfter(text, '## Apply inputs');
+    expect(rows.map((r) => ticked(r[0] ?? '')[0]).sort()).toEqual(Object.keys(apply.inputs).sort());
+    for (const row of rows) {
+      const name = ticked(row[0]!)[0]!;
+      const shown = ticked(row[1] ?? '')[0];
+      const actual = String(apply.inputs[name]!.default ?? '');
+      if (shown !== undefined) expect(shown, `default of ${name}`).toBe(actual);
+      else expect(actual, `default of ${name} (the docs show none in backticks)`).toBe('');
+    }
   });
 });
 

@@ -59,6 +59,7 @@ describe('the example workflows', () => {
   it('are the ones the README promises', () => {
     expect(EXAMPLES.sort()).toEqual([
       'examples/basic.yml',
+      'examples/fix-in-parallel.yml',
       'examples/map-reduce.yml',
       'examples/nightly-report.yml',
       'examples/pr-review.yml',
@@ -86,6 +87,16 @@ describe('the example workflows', () => {
     expect(permissions('examples/pr-review.yml')).toEqual({ contents: 'read', 'pull-requests': 'write' });
     expect(permissions('examples/nightly-report.yml')).toEqual({ contents: 'read', issues: 'write' });
     expect(permissions('examples/basic.yml')).toEqual({ contents: 'read' });
+    // The split: the agents' job reads; only the apply job, which runs no agent, may write.
+    const split = parse(read('examples/fix-in-parallel.yml')) as Workflow & {
+      jobs: Record<string, Job & { permissions?: Record<string, string>; needs?: string }>;
+    };
+    expect(split.permissions).toEqual({ contents: 'read' });
+    expect(split.jobs.agents!.permissions).toBeUndefined();
+    expect(split.jobs.apply!.needs).toBe('agents');
+    expect(split.jobs.apply!.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
+    expect(split.jobs.apply!.steps.some(isOurs)).toBe(false);
+    expect(split.jobs.apply!.steps.map((s) => s.uses)).toContain('OWNER/REPO/apply@v1');
   });
 
   it('are linked from the README’s quick start', () => {

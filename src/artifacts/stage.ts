@@ -16,6 +16,8 @@ const LOG_FILES: readonly string[] = [
   'changes.patch',
   // How the agent ended, for a re-run to read back (rerun/record.ts).
   'agent.json',
+  // What a later job needs to apply the patch (changes/record.ts).
+  'change.json',
 ];
 const ATTEMPT_DIR = /^attempt-\d+$/;
 /** Characters the artifact service refuses in a file path (one such file would fail the whole upload). */

@@ -48,6 +48,8 @@ export const INPUT_DEFAULTS = {
   review: 'off',
   rerun: 'failed',
   'idle-timeout-minutes': '',
+  changes: 'patch',
+  'branch-prefix': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -69,6 +71,7 @@ export const OUTPUT_NAMES = [
   'findings',
   'review-url',
   'findings-file',
+  'pull-requests',
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];
@@ -89,6 +92,7 @@ export const WORKSPACE_MODES = ['worktree', 'copy', 'shared', 'empty'] as const;
 export const REVIEW_MODES = ['off', 'comments'] as const;
 export const RERUN_MODES = ['failed', 'all'] as const;
 export const API_PROXY_SETTINGS = ['auto', 'off'] as const;
+export const CHANGES_MODES = ['patch', 'pull-request', 'one-pull-request', 'push'] as const;
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

@@ -7,7 +7,7 @@ import { nearest } from '../util/suggest.js';
 import { checkGraph } from './graph.js';
 import { readJsonSchema } from './json-schema-input.js';
 import { applyReview, withReviewDefault } from './review-schema.js';
-import { WORKSPACE_MODES } from './action-interface.js';
+import { CHANGES_MODES, WORKSPACE_MODES } from './action-interface.js';
 import {
   describe,
   isRecord,
@@ -53,6 +53,11 @@ export const ITEM_KEYS = [
   'mcp-config',
   'review',
   'idle-timeout-minutes',
+  'changes',
+  'commit-message',
+  'pr-title',
+  'allow-workflow-changes',
+  'max-changed-files',
 ] as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -186,6 +191,11 @@ function parseItem(
   read('mcp-config', 'mcpConfig', (v, w) => jsonOrFile(v, workspace, w));
   problems.check(() => applyReview(spec, item, here));
   read('idle-timeout-minutes', 'idleTimeoutMinutes', positiveMinutes);
+  read('changes', 'changes', (v, w) => oneOf(String(v), CHANGES_MODES, w));
+  read('commit-message', 'commitMessage', text);
+  read('pr-title', 'prTitle', text);
+  read('allow-workflow-changes', 'allowWorkflowChanges', flag);
+  read('max-changed-files', 'maxChangedFiles', positiveInteger);
   problems.check(() => checkPlaceholders(spec, here));
   const needs = spec.needs ?? [];
   return problems.messages.length === before ? { id, needs, spec } : { id, needs };

@@ -1,4 +1,6 @@
 import * as core from '@actions/core';
+import { applyChanges, type ChangesPlan } from '../changes/apply-changes.js';
+import { changesSection } from '../changes/notes.js';
 import type { Publisher } from '../publish/publisher.js';
 import { failureMessage } from '../report/outcome.js';
 import { reviewAnswers } from '../report/findings.js';
@@ -40,6 +42,8 @@ export interface Ending {
    * artifact, the comment and the issue.
    */
   handOn: { shard: ShardHandOn } | { deliver: Omit<DeliverOptions, 'cancelled'>; publisher?: Publisher };
+  /** The agents' changes made into commits and pull requests (`changes`), before anything is rendered. */
+  changes?: ChangesPlan;
 }
 
 /**
@@ -47,10 +51,12 @@ export interface Ending {
  * or the report's artifact, the comment and the issue), and the step's fate by `fail-on`. Only what is handed on
  * waits on the cancel deadlines; everything before it is local and quick.
  */
-export async function finish(end: RunEnd, how: Ending): Promise<void> {
-  const { results, stats } = end;
+export async function finish(run: RunEnd, how: Ending): Promise<void> {
+  const changed = await withChanges(run, how);
+  const { results, stats } = changed.end;
+  const problems = changed.problems;
   // A reviewer's answer is its summary; its findings are the outputs, findings.sarif and the review.
-  end = { ...end, answers: reviewAnswers(results, end.answers) };
+  const end = { ...changed.end, answers: reviewAnswers(results, changed.end.answers) };
   writeFindings(results, end.runDir);
   const resultsJson = writeOutputs(results, stats, end.runDir);
   const summary = renderSummary(results, stats, end.runners);
@@ -68,7 +74,20 @@ export async function finish(end: RunEnd, how: Ending): Promise<void> {
     const delivering = deliver(report, reportFile, how.handOn.publisher, { ...how.handOn.deliver, cancelled });
     await how.cancel.within(delivering, 'publish');
   }
-  const failure = failureMessage(how.failOn, results, handOnFailure);
+  const failed = failureMessage(how.failOn, results, handOnFailure);
+  const failure = [failed, ...problems].filter((f) => f).join('\n');
   if (failure) failStep(failure, how.secrets);
   else if (handOnFailure) core.warning(redactText(handOnFailure, how.secrets));
+}
+
+/**
+ * The changes stage, when the step has one and was not cancelled (a push is no work for the last seconds): the
+ * results gain their pull requests and the summary its Changes section; its failures fail the step at the end,
+ * after the summary, the report and the hand-on are done.
+ */
+async function withChanges(end: RunEnd, how: Ending): Promise<{ end: RunEnd; problems: string[] }> {
+  if (!how.changes || how.cancel.cancelled) return { end, problems: [] };
+  const changed = await core.group('Changes', () => applyChanges(end.results, end.answers, how.changes!));
+  const note = (end.note ?? '') + changesSection(changed.results, changed.notes);
+  return { end: { ...end, results: changed.results, note }, problems: changed.problems };
 }

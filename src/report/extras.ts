@@ -1,6 +1,6 @@
 import type { AgentChanges, AgentResult } from '../types.js';
 import { formatChanges } from '../util/format.js';
-import { agentBlock, fenceFor } from './markdown.js';
+import { agentBlock, fenceFor, link } from './markdown.js';
 
 // What some results carry besides the answer: the patch stats of an agent that worked on the repository
 // (`changes`) and the JSON answer of one given a schema (`structured`). Results without them show neither.
@@ -37,5 +37,7 @@ export function resultSections(r: AgentResult): ReportSection[] {
   }
   const changes = changesOf(r);
   if (changes) sections.push({ title: 'Changes', markdown: formatChanges(changes) });
+  const pull = r.pullRequest;
+  if (pull) sections.push({ title: 'Pull request', markdown: `${link(`#${pull.number}`, pull.url)} (${pull.branch})` });
   return sections;
 }

@@ -28,6 +28,7 @@ export function writeOutputs(results: readonly AgentResult[], stats: RunStats, r
     failed: String(stats.failed),
     'total-input-tokens': String(stats.totalUsage.inputTokens),
     'total-output-tokens': String(stats.totalUsage.outputTokens),
+    'pull-requests': JSON.stringify(results.flatMap((r) => (r.pullRequest ? [{ id: r.id, ...r.pullRequest }] : []))),
   };
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
   return json;

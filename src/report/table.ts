@@ -31,7 +31,8 @@ export function resultRow(r: AgentResult, changes: boolean): string {
     String(r.turns ?? '–'),
     formatCost(r.costUsd),
   ];
-  if (changes) cells.push(formatChanges(changesOf(r)));
+  const pull = r.pullRequest ? ` in ${link(`#${r.pullRequest.number}`, r.pullRequest.url)}` : '';
+  if (changes) cells.push(formatChanges(changesOf(r)) + pull);
   return `| ${cells.join(' | ')} |`;
 }
 

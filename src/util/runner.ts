@@ -84,3 +84,13 @@ export function workflowRunAttempt(): number {
   const n = Number(process.env.GITHUB_RUN_ATTEMPT);
   return Number.isInteger(n) && n >= 1 ? n : 1;
 }
+
+/**
+ * The branch the job checked out: a pull request's head branch (GITHUB_HEAD_REF), else the branch GITHUB_REF
+ * names; undefined for a tag or a detached commit.
+ */
+export function checkedOutBranch(): string | undefined {
+  if (process.env.GITHUB_HEAD_REF) return process.env.GITHUB_HEAD_REF;
+  const ref = process.env.GITHUB_REF ?? '';
+  return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
+}

@@ -24,6 +24,8 @@ export interface PatchSource {
   objects: string[];
   /** Extra git environment for commands on the tree (one without its own `.git`). */
   gitDir?: Record<string, string>;
+  /** `base` is this commit (a worktree's), so the patch can become a commit on it; undefined for a tree object. */
+  commit?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface PatchSource {
  * is written (`git apply` refuses an empty one) and the changes have no `patch`.
  */
 export async function collectChanges(source: PatchSource, dir: string): Promise<AgentChanges> {
-  const { tree, scratch, base } = source;
+  const { tree, scratch, base: from } = source;
   fs.mkdirSync(scratch, { recursive: true });
   const index = path.join(scratch, 'collect.index');
   fs.rmSync(index, { force: true });
@@ -42,12 +44,13 @@ export async function collectChanges(source: PatchSource, dir: string): Promise<
   // What the action put there for the agent (the output of the agents it needed) is no change of the agent's.
   await git(['add', '-A', '--', '.', `:(exclude,glob)**/${INPUTS_DIR}/**`], { cwd: tree, env });
   const diff = ['diff', '--cached', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color'];
-  const counts = sumNumstat(await git([...diff, '--numstat', '-z', base, '--'], { cwd: tree, env }));
-  const changed = parseNameStatus(await git([...diff, '--name-status', '-z', base, '--'], { cwd: tree, env }));
+  const counts = sumNumstat(await git([...diff, '--numstat', '-z', from, '--'], { cwd: tree, env }));
+  const changed = parseNameStatus(await git([...diff, '--name-status', '-z', from, '--'], { cwd: tree, env }));
   const patch = path.join(dir, PATCH_FILE);
   fs.rmSync(patch, { force: true });
   if (changed.length === 0) return counts;
-  const patchArgs = [...diff, '--binary', '--full-index', '--src-prefix=a/', '--dst-prefix=b/', base, '--'];
+  const base = source.commit === source.base ? { base: source.commit } : {};
+  const patchArgs = [...diff, '--binary', '--full-index', '--src-prefix=a/', '--dst-prefix=b/', from, '--'];
   await git(patchArgs, { cwd: tree, env, stdoutFile: patch });
   for (const file of keptPaths(changed)) {
     const from = path.join(tree, ...file.split('/'));
@@ -57,7 +60,7 @@ export async function collectChanges(source: PatchSource, dir: string): Promise<
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.copyFileSync(from, to);
   }
-  return { ...counts, patch };
+  return { ...counts, patch, ...base };
 }
 
 /** Git's environment for commands on the tree that must write only the private `index` and object store. */

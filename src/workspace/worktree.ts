@@ -69,6 +69,7 @@ async function makeWorktree(folder: OwnFolder, repo: Checkout, objects: string |
   await git(['worktree', 'add', '--detach', '--quiet', tree, repo.commit], { cwd: repo.top, env });
   const admin = adminFolderOf(tree);
   folder.base = repo.commit;
+  folder.commit = repo.commit;
   folder.startIndex = path.join(admin, 'index');
   folder.ownIndex = folder.startIndex;
   folder.objects = [path.join(repo.commonDir, 'objects')];
