@@ -29,7 +29,10 @@ import { Cancellation } from './util/cancel.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { knownSecrets } from './util/redact.js';
 import { RUNNER_COMMAND_FILES, runPage, runnerFiles, runnerTemp } from './util/runner.js';
+import { keepTokenFromAgents } from './trust/checkout-token.js';
+import { readRepositoryConfig } from './trust/repository-config.js';
 import { planWorkspaces, type WorkspacePlan } from './workspace/checkout.js';
+import type { RepositoryConfig } from './workspace/repo-config.js';
 import { openWorkspaces } from './workspace/workspaces.js';
 
 /**
@@ -42,6 +45,7 @@ export async function run(): Promise<void> {
   const cancel = new Cancellation();
   let secrets: string[] = [];
   let isolation: Isolation | undefined;
+  let restoreToken: (() => void) | undefined;
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
@@ -52,15 +56,27 @@ export async function run(): Promise<void> {
       ref: inputs.ref,
       specs: inputs.specs,
     });
+    const repositoryConfig = await readRepositoryConfig({
+      setting: inputs.repositoryConfig,
+      event: readEventContext(),
+      github: inputs.credentials.githubToken ? createClient(inputs.credentials.githubToken) : undefined,
+      checkout: workspacePlan.checkout,
+      specs: inputs.specs,
+      modeOf: workspacePlan.modeOf,
+    });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
     isolation = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES));
+    const checkoutGitDirs = [workspacePlan.checkout?.commonDir, path.join(inputs.workspace, '.git')];
+    restoreToken = keepTokenFromAgents(checkoutGitDirs, isolation !== undefined);
     const runDir = makeRunDir(inputs, claude, isolation);
-    const end = await runMatrix(inputs, { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel });
+    const matrixRun = { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel, repositoryConfig };
+    const end = await runMatrix(inputs, matrixRun);
     await finish(end, ending(inputs, { secrets, cancel, publisher, stepStartedAt }));
   } catch (err) {
     failStep(err, secrets);
   } finally {
     cancel.dispose();
+    restoreToken?.();
     isolation?.finish();
   }
   // Uploads abandoned at the cancel deadline would keep the process alive past the runner's SIGKILL.
@@ -125,6 +141,7 @@ interface MatrixRun {
   publisher?: Publisher;
   secrets: readonly string[];
   cancel: Cancellation;
+  repositoryConfig?: RepositoryConfig;
 }
 
 /**
@@ -170,7 +187,12 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     specs.map((s) => s.id),
     { run: runPage() },
   );
-  const workspaces = openWorkspaces(m.workspacePlan, { runDir: m.runDir, signal: m.cancel.signal, specs });
+  const workspaces = openWorkspaces(m.workspacePlan, {
+    runDir: m.runDir,
+    signal: m.cancel.signal,
+    specs,
+    repositoryConfig: m.repositoryConfig,
+  });
   let finished: AgentResult[];
   try {
     finished = await core.group('Agents', () =>

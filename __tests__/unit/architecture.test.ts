@@ -26,6 +26,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The aggregate action's entry (aggregate/index.ts, aggregate/main.ts): on top like main.ts, beside it. It
   // starts at the ending, from the shards' artifacts, so it runs no agents.
   aggregate: ['types', 'util', 'config', 'shard', 'publish', 'finish', 'artifacts'],
+  // What the checkout would hand agents besides its files, kept from them before they start: the pull request's
+  // agent configuration (the base's read from git or the API) and the job's git token.
+  trust: ['types', 'util', 'config', 'publish', 'workspace'],
 };
 
 const SRC = path.join(ROOT, 'src');

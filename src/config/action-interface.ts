@@ -44,6 +44,7 @@ export const INPUT_DEFAULTS = {
   ref: '',
   settings: '',
   'mcp-config': '',
+  'repository-config': 'auto',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -70,6 +71,8 @@ export const FAIL_ON_VALUES = ['any', 'all', 'never'] as const;
 export const UPLOAD_MODES = ['per-agent', 'combined', 'none'] as const;
 export const COMMENT_MODES = ['auto', 'new', 'off'] as const;
 export const WORKSPACE_MODES = ['worktree', 'copy', 'shared', 'empty'] as const;
+export const REPOSITORY_CONFIG_SETTINGS = ['auto', 'base', 'head', 'none'] as const;
+export type RepositoryConfigSetting = (typeof REPOSITORY_CONFIG_SETTINGS)[number];
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

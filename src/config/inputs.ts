@@ -9,9 +9,11 @@ import {
   FAIL_ON_VALUES,
   INPUT_DEFAULTS,
   PERMISSION_MODES,
+  REPOSITORY_CONFIG_SETTINGS,
   UPLOAD_MODES,
   WORKSPACE_MODES,
   type InputName,
+  type RepositoryConfigSetting,
 } from './action-interface.js';
 import { readJsonSchema } from './json-schema-input.js';
 import { MAX_AGENTS, parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
@@ -73,6 +75,8 @@ export interface Inputs {
   workingDirectory: string;
   /** The commit worktrees start from, as given; empty means the checkout's HEAD. */
   ref: string;
+  /** Whose agent configuration (`.claude/`, `.mcp.json`, `CLAUDE.md`) the agents' trees hold. */
+  repositoryConfig: RepositoryConfigSetting;
 }
 
 /**
@@ -104,10 +108,9 @@ export function getInputs(): Inputs {
 
   const workspace = workspaceDir();
   const problems = new Problems();
-  const what = (name: InputName) => `Input '${name}'`;
   const optional = <T>(name: InputName, parse: (value: string, what: string) => T): T | undefined => {
     const value = readInput(name);
-    return value ? problems.check(() => parse(value, what(name))) : undefined;
+    return value ? problems.check(() => parse(value, `Input '${name}'`)) : undefined;
   };
 
   const permissionMode = optional('permission-mode', (v, w) => oneOf(v, PERMISSION_MODES, w));
@@ -157,6 +160,7 @@ export function getInputs(): Inputs {
     agentUser: optional('agent-user', agentUserSetting) ?? 'auto',
     workingDirectory,
     ref: readInput('ref'),
+    repositoryConfig: optional('repository-config', repositoryConfigSetting) ?? 'auto',
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));
@@ -194,6 +198,10 @@ function requireCredential(credentials: Credentials, env: NodeJS.ProcessEnv, mat
   throw new InputError(
     `Input 'anthropic-api-key' or input 'claude-code-oauth-token' is required, and both are empty: give one, such as \`anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }}\` (or set ${[...CREDENTIAL_ENV, ...PROVIDER_SWITCHES].join(', ')} in the job's environment). An empty secret is usually one the event does not get: Dependabot's pull requests get no Actions secrets (add the key as a Dependabot secret), nor do pull requests from forks`,
   );
+}
+
+function repositoryConfigSetting(value: string, what: string): RepositoryConfigSetting {
+  return oneOf(value, REPOSITORY_CONFIG_SETTINGS, what);
 }
 
 /** `true` or `false` in the spellings YAML 1.2 allows, as the runner's own boolean inputs do. */
