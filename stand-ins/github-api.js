@@ -10,6 +10,10 @@
 //   POST  /repos/:owner/:repo/issues/:number/comments        body
 //   PATCH /repos/:owner/:repo/issues/comments/:id            body
 //   GET   /repos/:owner/:repo/collaborators/:user/permission 404 for a login not in `permissions`
+//   GET   /repos/:owner/:repo/pulls/:number                  `pulls`: number → { base: { sha } }
+//   GET   /repos/:owner/:repo/git/trees/:sha                 recursive; from the real repository `gitRepos` names
+//   GET   /repos/:owner/:repo/git/blobs/:sha                 base64 content, from that repository
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 
 /**
@@ -21,7 +25,10 @@ import http from 'node:http';
 
 /**
  * @param {{ logins?: Record<string, string>, permissions?: Record<string, string>,
- *   serverUrl?: string }} [options]
+ *   serverUrl?: string, pulls?: Record<number, { base: { sha: string } }>,
+ *   gitRepos?: Record<string, string> }} [options]
+ *   pulls: the pull requests `GET pulls/:number` answers;
+ *   gitRepos: `owner/name` → a git repository on disk whose trees and blobs the git endpoints serve;
  *   logins: token → login (any other token is `github-actions[bot]`);
  *   permissions: login → `admin`, `maintain`, `write`, `triage`, `read` or `none`.
  */
@@ -119,6 +126,15 @@ export async function startGitHubApi(options = {}) {
       const legacy = { maintain: 'write', triage: 'read' }[permission] ?? permission;
       return send(200, { permission: legacy, role_name: permission, user: { login: user } });
     }
+    if ((m = /^pulls\/(\d+)$/.exec(rest)) && method === 'GET') {
+      const pull = options.pulls?.[Number(m[1])];
+      return pull ? send(200, { number: Number(m[1]), ...pull }) : send(404, { message: 'Not Found' });
+    }
+    if ((m = /^git\/(trees|blobs)\/([0-9a-f]+)$/.exec(rest)) && method === 'GET') {
+      const dir = options.gitRepos?.[repo];
+      if (!dir) return send(404, { message: 'Not Found' });
+      return m[1] === 'trees' ? sendTree(dir, m[2], record.query.recursive, send) : sendBlob(dir, m[2], send);
+    }
     if ((m = /^issues\/(\d+)\/comments$/.exec(rest))) {
       const issue = Number(m[1]);
       if (method === 'GET') {
@@ -170,6 +186,36 @@ export async function startGitHubApi(options = {}) {
       return send(200, issue);
     }
     send(404, { message: `the stand-in has no ${method} ${path}` });
+  }
+
+  /** A tree as GitHub lists it (`recursive`: every entry below it too), read from the repository with git. */
+  function sendTree(dir, sha, recursive, send) {
+    let listing;
+    try {
+      const args = ['ls-tree', '-z', '--full-tree', ...(recursive ? ['-r', '-t'] : []), sha];
+      listing = execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      return send(404, { message: 'Not Found' });
+    }
+    const tree = listing
+      .split('\0')
+      .filter(Boolean)
+      .map((record) => {
+        const [, mode, type, oid, path] = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(record);
+        return { path, mode, type, sha: oid };
+      });
+    send(200, { sha, tree, truncated: false });
+  }
+
+  function sendBlob(dir, sha, send) {
+    try {
+      const content = execFileSync('git', ['-C', dir, 'cat-file', 'blob', sha], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      send(200, { sha, size: content.length, encoding: 'base64', content: content.toString('base64') });
+    } catch {
+      send(404, { message: 'Not Found' });
+    }
   }
 
   /** An issue (or, with `pullRequest`, a pull request) as if someone had opened it. */
