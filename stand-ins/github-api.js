@@ -46,6 +46,8 @@ export async function startGitHubApi(options = {}) {
   /** A clock for `updated`, so that issues sort by their last change. */
   let ticks = 0;
   const permissions = { ...options.permissions };
+  const pulls = { ...options.pulls };
+  const gitRepos = { ...options.gitRepos };
   const sockets = new Set();
 
   const loginOf = (/** @type {string | undefined} */ auth) => {
@@ -127,11 +129,11 @@ export async function startGitHubApi(options = {}) {
       return send(200, { permission: legacy, role_name: permission, user: { login: user } });
     }
     if ((m = /^pulls\/(\d+)$/.exec(rest)) && method === 'GET') {
-      const pull = options.pulls?.[Number(m[1])];
+      const pull = pulls[Number(m[1])];
       return pull ? send(200, { number: Number(m[1]), ...pull }) : send(404, { message: 'Not Found' });
     }
     if ((m = /^git\/(trees|blobs)\/([0-9a-f]+)$/.exec(rest)) && method === 'GET') {
-      const dir = options.gitRepos?.[repo];
+      const dir = gitRepos[repo];
       if (!dir) return send(404, { message: 'Not Found' });
       return m[1] === 'trees' ? sendTree(dir, m[2], record.query.recursive, send) : sendBlob(dir, m[2], send);
     }
@@ -244,6 +246,11 @@ export async function startGitHubApi(options = {}) {
     issues,
     permissions,
     addIssue,
+    /** Serves a repository on disk as `repo` (its trees and blobs), with its pull requests. */
+    serveRepo: (repo, dir, repoPulls = {}) => {
+      gitRepos[repo] = dir;
+      Object.assign(pulls, repoPulls);
+    },
     /** Answers `status` (or nothing) to requests matching `method` and `path`, `times` times (or always). @param {Fault} fault */
     fail: (fault) => void faults.push(fault),
     /** Forgets the faults and the recorded requests (not the issues and comments). */
