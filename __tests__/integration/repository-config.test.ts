@@ -106,6 +106,7 @@ describe.each(CLIS)(
     let byId: Record<string, AgentResult>;
     const editPrompt = `Edit the app (${version})`;
     const copyPrompt = `Read in a copy (${version})`;
+    const sharePrompt = `Read the checkout itself (${version})`;
 
     beforeAll(async () => {
       pr = pullRequest();
@@ -116,6 +117,10 @@ describe.each(CLIS)(
             allowedTools: ['Bash'],
           }),
           spec('copier', `${copyPrompt}\n@read src/app.js`, { workspace: 'copy', allowedTools: ['Read'] }),
+          spec('sharer', `${sharePrompt}\n@answer ok`, {
+            workspace: 'shared',
+            claudeArgs: ['--setting-sources', 'user', '--strict-mcp-config'],
+          }),
         ],
         'auto',
         pullRequestEvent(pr),

@@ -175,6 +175,11 @@ export function hideCheckoutCredentials(gitDirs: readonly string[], tempDir: str
           // Left in the stash: the next run of this action in the job puts it back.
         }
       }
+      try {
+        fs.rmdirSync(stashDir);
+      } catch {
+        // Not there, or holding what could not be put back.
+      }
     },
   };
 }
