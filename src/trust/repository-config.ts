@@ -77,6 +77,9 @@ export async function readRepositoryConfig(o: ConfigOptions): Promise<Repository
         `repository's configuration), or set repository-config: head to let the checkout's configure them`,
     );
   }
+  // Only trees of an agent's own get replaced files: without any (nor a planner that may add some), none are read.
+  const ownTrees = o.specs.some((s) => s.spawn || !['shared', 'empty'].includes(o.modeOf(s)));
+  if (!o.checkout || !ownTrees) return undefined;
   if (mode === 'none') {
     core.info(`repository-config is none (${why}): the agents load none of the repository's agent configuration`);
     return { mode, files: [] };

@@ -12,6 +12,7 @@ import { spec } from '../../support/agents.js';
 // Whose agent configuration the agents get, decided from the input and the event.
 
 const event = (name: string, payload: object = {}) => describeEvent(name, payload, 'o/r', 'someone');
+const checkout = { top: '/nowhere', prefix: '', gitDir: '/nowhere/.git', commonDir: '/nowhere/.git', commit: '' };
 const onPullRequest = { pull_request: { number: 3, base: { sha: 'a'.repeat(40) } } };
 
 describe('effectiveConfigMode', () => {
@@ -77,9 +78,25 @@ describe('agents in the checkout itself', () => {
     const config = await readRepositoryConfig({
       setting: 'none',
       event: event('push'),
+      checkout,
       specs: [spec('a', 'x')],
       modeOf,
     });
     expect(config).toEqual({ mode: 'none', files: [] });
+  });
+
+  it('reads nothing where no agent has a tree of its own: no checkout, or only empty agents', async () => {
+    // A pull request whose base no one could read (no base in the payload, no token): never asked for.
+    const pr = event('pull_request', { pull_request: { number: 3 } });
+    const empty = [spec('a', 'x', { workspace: 'empty' })];
+    await expect(readRepositoryConfig({ setting: 'base', event: pr, specs: empty, modeOf })).resolves.toBeUndefined();
+    await expect(
+      readRepositoryConfig({ setting: 'base', event: pr, checkout, specs: empty, modeOf }),
+    ).resolves.toBeUndefined();
+    // A planner may add agents in worktrees: their base is needed.
+    const planner = [spec('p', 'x', { workspace: 'empty', spawn: true })];
+    await expect(
+      readRepositoryConfig({ setting: 'base', event: pr, checkout, specs: planner, modeOf }),
+    ).rejects.toThrow(InputError);
   });
 });
