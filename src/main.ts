@@ -37,7 +37,10 @@ import { Cancellation } from './util/cancel.js';
 import { childrenCpuMs } from './util/proc-stat.js';
 import { knownSecrets } from './util/redact.js';
 import { RUNNER_COMMAND_FILES, runPage, runnerFiles, runnerTemp, workflowRunAttempt } from './util/runner.js';
+import { keepTokenFromAgents } from './trust/checkout-token.js';
+import { readRepositoryConfig } from './trust/repository-config.js';
 import { planWorkspaces, type WorkspacePlan } from './workspace/checkout.js';
+import type { RepositoryConfig } from './workspace/repo-config.js';
 import { openWorkspaces } from './workspace/workspaces.js';
 
 /**
@@ -51,6 +54,7 @@ export async function run(): Promise<void> {
   let secrets: string[] = [];
   let isolation: Isolation | undefined;
   let apiProxy: ApiProxy | undefined;
+  let restoreToken: (() => void) | undefined;
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
@@ -62,23 +66,23 @@ export async function run(): Promise<void> {
       ref: inputs.ref,
       specs: inputs.specs,
     });
+    const repositoryConfig = await readRepositoryConfig({
+      setting: inputs.repositoryConfig,
+      event: readEventContext(),
+      github: inputs.credentials.githubToken ? createClient(inputs.credentials.githubToken) : undefined,
+      checkout: workspacePlan.checkout,
+      specs: inputs.specs,
+      modeOf: workspacePlan.modeOf,
+    });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
     apiProxy = await openApiProxy(inputs.apiProxy, inputs.credentials, process.env);
     const ports = apiProxy ? [apiProxy.port] : [];
     isolation = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES), ports);
+    const checkoutGitDirs = [workspacePlan.checkout?.commonDir, path.join(inputs.workspace, '.git')];
+    restoreToken = keepTokenFromAgents(checkoutGitDirs, isolation !== undefined);
     const runDir = makeRunDir(inputs, claude, isolation);
-    const m = {
-      runDir,
-      claude,
-      workspacePlan,
-      isolation,
-      publisher,
-      secrets,
-      cancel,
-      apiProxy,
-      changes: changes.changes,
-    };
-    const end = await runMatrix(inputs, m);
+    const m = { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel, apiProxy, repositoryConfig };
+    const end = await runMatrix(inputs, { ...m, changes: changes.changes });
     const how = ending(inputs, { secrets, cancel, publisher, stepStartedAt });
     // A shard's agents are applied by the apply action in a later job, from every shard's artifacts.
     if (!inputs.shard && wantsChanges(inputs.specs, changes.changes)) {
@@ -92,6 +96,7 @@ export async function run(): Promise<void> {
     cancel.dispose();
     // The agents are gone, also on failure and cancel: every token they held ends with the proxy.
     await apiProxy?.close();
+    restoreToken?.();
     isolation?.finish();
   }
   // Uploads abandoned at the cancel deadline would keep the process alive past the runner's SIGKILL.
@@ -159,6 +164,7 @@ interface MatrixRun {
   apiProxy?: ApiProxy;
   /** The `changes` input, recorded for each agent whose item does not say. */
   changes: ChangesMode;
+  repositoryConfig?: RepositoryConfig;
 }
 
 /**
@@ -186,7 +192,12 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     specs.map((s) => s.id),
     { run: runPage() },
   );
-  const workspaces = openWorkspaces(m.workspacePlan, { runDir: m.runDir, signal: m.cancel.signal, specs });
+  const workspaces = openWorkspaces(m.workspacePlan, {
+    runDir: m.runDir,
+    signal: m.cancel.signal,
+    specs,
+    repositoryConfig: m.repositoryConfig,
+  });
   const specById = new Map(specs.map((s) => [s.id, s]));
   let finished: AgentResult[];
   try {

@@ -21,6 +21,10 @@
 //   GET   /repos/:owner/:repo/pulls                          head (owner:branch), state, per_page, page
 //   POST  /repos/:owner/:repo/pulls                          title, head, base, body
 //   PATCH /repos/:owner/:repo/pulls/:number                  title, body
+//   GET   /repos/:owner/:repo/pulls/:number                  as the option `pulls` gives it, else as opened
+//   GET   /repos/:owner/:repo/git/trees/:sha                 recursive; from the real repository `gitRepos` names
+//   GET   /repos/:owner/:repo/git/blobs/:sha                 base64 content, from that repository
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 
 /**
@@ -32,7 +36,10 @@ import http from 'node:http';
 
 /**
  * @param {{ logins?: Record<string, string>, permissions?: Record<string, string>,
- *   serverUrl?: string, defaultBranch?: string }} [options]
+ *   serverUrl?: string, defaultBranch?: string, pulls?: Record<number, { base: { sha: string } }>,
+ *   gitRepos?: Record<string, string> }} [options]
+ *   pulls: pull requests `GET pulls/:number` answers as given (others are those opened through the API);
+ *   gitRepos: `owner/name` → a git repository on disk whose trees and blobs the git endpoints serve;
  *   logins: token → login (any other token is `github-actions[bot]`);
  *   permissions: login → `admin`, `maintain`, `write`, `triage`, `read` or `none`.
  */
@@ -59,6 +66,8 @@ export async function startGitHubApi(options = {}) {
   /** `path:line` that GitHub would not take a comment on, whatever the diff says. */
   const refused = new Set();
   let nextReview = 5000;
+  const givenPulls = { ...options.pulls };
+  const gitRepos = { ...options.gitRepos };
   const sockets = new Set();
 
   const loginOf = (/** @type {string | undefined} */ auth) => {
@@ -142,6 +151,15 @@ export async function startGitHubApi(options = {}) {
       if (!permission) return send(404, { message: `${user} is not a user` });
       const legacy = { maintain: 'write', triage: 'read' }[permission] ?? permission;
       return send(200, { permission: legacy, role_name: permission, user: { login: user } });
+    }
+    // A pull request given as an option answers as given; any other is one opened through the API (routePulls).
+    if ((m = /^pulls\/(\d+)$/.exec(rest)) && method === 'GET' && givenPulls[Number(m[1])]) {
+      return send(200, { number: Number(m[1]), ...givenPulls[Number(m[1])] });
+    }
+    if ((m = /^git\/(trees|blobs)\/([0-9a-f]+)$/.exec(rest)) && method === 'GET') {
+      const dir = gitRepos[repo];
+      if (!dir) return send(404, { message: 'Not Found' });
+      return m[1] === 'trees' ? sendTree(dir, m[2], record.query.recursive, send) : sendBlob(dir, m[2], send);
     }
     if ((m = /^issues\/(\d+)\/comments$/.exec(rest))) {
       const issue = Number(m[1]);
@@ -303,6 +321,36 @@ export async function startGitHubApi(options = {}) {
     return send(200, asPull(issue));
   }
 
+  /** A tree as GitHub lists it (`recursive`: every entry below it too), read from the repository with git. */
+  function sendTree(dir, sha, recursive, send) {
+    let listing;
+    try {
+      const args = ['ls-tree', '-z', '--full-tree', ...(recursive ? ['-r', '-t'] : []), sha];
+      listing = execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      return send(404, { message: 'Not Found' });
+    }
+    const tree = listing
+      .split('\0')
+      .filter(Boolean)
+      .map((record) => {
+        const [, mode, type, oid, path] = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(record);
+        return { path, mode, type, sha: oid };
+      });
+    send(200, { sha, tree, truncated: false });
+  }
+
+  function sendBlob(dir, sha, send) {
+    try {
+      const content = execFileSync('git', ['-C', dir, 'cat-file', 'blob', sha], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      send(200, { sha, size: content.length, encoding: 'base64', content: content.toString('base64') });
+    } catch {
+      send(404, { message: 'Not Found' });
+    }
+  }
+
   /** An issue (or, with `pullRequest`, a pull request) as if someone had opened it. */
   function addIssue({ repo, title, body = '', labels = [], login, pullRequest = false, state = 'open' }) {
     const number = issues.length + 1;
@@ -341,6 +389,11 @@ export async function startGitHubApi(options = {}) {
       ),
     /** A line GitHub will not take a comment on (422), though the diff shows it. */
     refuseLine: (/** @type {string} */ path, /** @type {number} */ line) => void refused.add(`${path}:${line}`),
+    /** Serves a repository on disk as `repo` (its trees and blobs), with its pull requests. */
+    serveRepo: (repo, dir, repoPulls = {}) => {
+      gitRepos[repo] = dir;
+      Object.assign(givenPulls, repoPulls);
+    },
     /** Answers `status` (or nothing) to requests matching `method` and `path`, `times` times (or always). @param {Fault} fault */
     fail: (fault) => void faults.push(fault),
     /** Forgets the faults and the recorded requests (not the issues and comments). */

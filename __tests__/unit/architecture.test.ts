@@ -35,6 +35,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The apply action's entry (apply/index.ts, apply/main.ts): on top like the other two. It starts at the ending,
   // from the agents' artifacts, in a later job that holds the write token.
   apply: ['types', 'util', 'config', 'shard', 'finish', 'artifacts', 'changes', 'report'],
+  // What the checkout would hand agents besides its files, kept from them before they start: the pull request's
+  // agent configuration (the base's read from git or the API) and the job's git token.
+  trust: ['types', 'util', 'config', 'publish', 'workspace'],
 };
 
 const SRC = path.join(ROOT, 'src');

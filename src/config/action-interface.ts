@@ -50,6 +50,7 @@ export const INPUT_DEFAULTS = {
   'idle-timeout-minutes': '',
   changes: 'patch',
   'branch-prefix': '',
+  'repository-config': 'auto',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -93,6 +94,8 @@ export const REVIEW_MODES = ['off', 'comments'] as const;
 export const RERUN_MODES = ['failed', 'all'] as const;
 export const API_PROXY_SETTINGS = ['auto', 'off'] as const;
 export const CHANGES_MODES = ['patch', 'pull-request', 'one-pull-request', 'push'] as const;
+export const REPOSITORY_CONFIG_SETTINGS = ['auto', 'base', 'head', 'none'] as const;
+export type RepositoryConfigSetting = (typeof REPOSITORY_CONFIG_SETTINGS)[number];
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

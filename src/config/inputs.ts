@@ -10,10 +10,12 @@ import {
   INPUT_DEFAULTS,
   PERMISSION_MODES,
   RERUN_MODES,
+  REPOSITORY_CONFIG_SETTINGS,
   UPLOAD_MODES,
   WORKSPACE_MODES,
   API_PROXY_SETTINGS,
   type InputName,
+  type RepositoryConfigSetting,
 } from './action-interface.js';
 import { readJsonSchema } from './json-schema-input.js';
 import { reviewInput } from './review-schema.js';
@@ -80,6 +82,8 @@ export interface Inputs {
   rerun: RerunMode;
   /** Whether agents reach the model through the action's proxy (see isolation/proxy-plan.ts). */
   apiProxy: (typeof API_PROXY_SETTINGS)[number];
+  /** Whose agent configuration (`.claude/`, `.mcp.json`, `CLAUDE.md`) the agents' trees hold. */
+  repositoryConfig: RepositoryConfigSetting;
 }
 
 /**
@@ -162,6 +166,7 @@ export function getInputs(): Inputs {
     ref: readInput('ref'),
     rerun: optional('rerun', (v, w) => oneOf<RerunMode>(v, RERUN_MODES, w)) ?? 'failed',
     apiProxy: optional('api-proxy', (v, w) => oneOf(v, API_PROXY_SETTINGS, w)) ?? 'auto',
+    repositoryConfig: optional('repository-config', repositoryConfigSetting) ?? 'auto',
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));
@@ -210,6 +215,10 @@ function requireCredential(credentials: Credentials, env: NodeJS.ProcessEnv, mat
   throw new InputError(
     `Input 'anthropic-api-key' or input 'claude-code-oauth-token' is required, and both are empty: give one, such as \`anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }}\` (or set ${[...CREDENTIAL_ENV, ...PROVIDER_SWITCHES].join(', ')} in the job's environment). An empty secret is usually one the event does not get: Dependabot's pull requests get no Actions secrets (add the key as a Dependabot secret), nor do pull requests from forks`,
   );
+}
+
+function repositoryConfigSetting(value: string, what: string): RepositoryConfigSetting {
+  return oneOf(value, REPOSITORY_CONFIG_SETTINGS, what);
 }
 
 /** `true` or `false` in the spellings YAML 1.2 allows, as the runner's own boolean inputs do. */

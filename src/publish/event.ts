@@ -35,6 +35,8 @@ export interface EventContext {
   fromFork: boolean;
   /** A private repository answers 404, not 403, to a token that may not write. */
   privateRepo: boolean;
+  /** The pull request's base commit, when the payload names it (a comment's payload does not). */
+  baseSha?: string;
 }
 
 interface Payload {
@@ -45,6 +47,7 @@ interface Payload {
 
 interface PayloadRepo {
   repo?: { full_name?: string };
+  sha?: string;
   full_name?: string;
 }
 
@@ -72,6 +75,7 @@ export function describeEvent(
     fromFork:
       p.pull_request !== undefined && (head === null || (head?.full_name !== undefined && head.full_name !== base)),
     privateRepo: p.repository?.private === true,
+    baseSha: typeof p.pull_request?.base?.sha === 'string' ? p.pull_request.base.sha : undefined,
   };
 }
 

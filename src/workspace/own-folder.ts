@@ -48,12 +48,13 @@ export function ownFolders(options: EngineOptions, prefix: string, maker: TreeMa
     }
   };
 
-  const makeInTurn = async (folder: OwnFolder): Promise<number> => {
+  const makeInTurn = async (folder: OwnFolder, id: string): Promise<number> => {
     if (options.signal.aborted) throw new Error('the run was cancelled');
     return options.turn(async () => {
       if (options.signal.aborted) throw new Error('the run was cancelled');
       const started = performance.now();
       await maker.make(folder);
+      await options.configure?.(folder, id);
       return performance.now() - started;
     });
   };
@@ -83,7 +84,7 @@ export function ownFolders(options: EngineOptions, prefix: string, maker: TreeMa
         try {
           await collectChanges(folder, attemptDir);
           await remove(folder);
-          workspace.setupMs = await makeInTurn(folder);
+          workspace.setupMs = await makeInTurn(folder, spec.id);
           return true;
         } catch (err) {
           core.warning(`${spec.id}: could not make a fresh ${maker.mode} for another attempt: ${errorMessage(err)}`);
@@ -94,7 +95,7 @@ export function ownFolders(options: EngineOptions, prefix: string, maker: TreeMa
       cleanup,
     };
     try {
-      workspace.setupMs = await makeInTurn(folder);
+      workspace.setupMs = await makeInTurn(folder, spec.id);
     } catch (err) {
       await cleanup();
       throw err;

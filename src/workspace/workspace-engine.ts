@@ -1,6 +1,7 @@
 import type { AgentSpec, AgentWorkspace } from '../types.js';
 import type { Limiter } from '../util/limit.js';
 import type { WorkspacePlan } from './checkout.js';
+import type { ConfigureTree } from './repo-config.js';
 
 /**
  * One way of giving agents a folder on the repository: a worktree, a copy, the checkout itself, an empty folder.
@@ -32,6 +33,11 @@ export interface EngineOptions {
   agents: number;
   /** The turn every engine makes its folders in: one at a time, in the order agents start. */
   turn: Limiter;
+  /**
+   * The step each tree of an agent's own goes through once made (and remade for another attempt), before its
+   * agent starts: the repository's agent configuration replaced (`repository-config`). Undefined: left as it is.
+   */
+  configure?: ConfigureTree;
 }
 
 export type OpenEngine = (options: EngineOptions) => WorkspaceEngine;

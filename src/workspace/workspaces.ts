@@ -7,6 +7,7 @@ import type { WorkspacePlan } from './checkout.js';
 import { copyEngine } from './copy.js';
 import { emptyEngine } from './empty.js';
 import { removeTree } from './remove.js';
+import { configureTrees, type RepositoryConfig } from './repo-config.js';
 import { sharedEngine } from './shared.js';
 import type { OpenEngine, WorkspaceEngine } from './workspace-engine.js';
 import { worktreeEngine } from './worktree.js';
@@ -40,6 +41,8 @@ interface OpenOptions {
   runDir: string;
   signal: AbortSignal;
   specs: readonly AgentSpec[];
+  /** What each agent's own tree holds instead of the repository's agent configuration; undefined: its own. */
+  repositoryConfig?: RepositoryConfig;
 }
 
 /**
@@ -50,11 +53,12 @@ interface OpenOptions {
 export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Workspaces {
   const root = path.join(options.runDir, '.workspaces');
   const turn = limiter(1);
+  const configure = options.repositoryConfig && configureTrees(options.repositoryConfig);
   const modes = Object.keys(ENGINES) as WorkspaceMode[];
   const engines = new Map<WorkspaceMode, WorkspaceEngine>(
     modes.map((mode) => {
       const agents = options.specs.filter((s) => plan.modeOf(s) === mode).length;
-      return [mode, ENGINES[mode]({ plan, root, signal: options.signal, agents, turn })];
+      return [mode, ENGINES[mode]({ plan, root, signal: options.signal, agents, turn, configure })];
     }),
   );
   const all = [...engines.values()];

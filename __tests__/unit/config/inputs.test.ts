@@ -97,6 +97,7 @@ describe('getInputs', () => {
       ref: '',
       rerun: 'failed',
       apiProxy: 'auto',
+      repositoryConfig: 'auto',
     });
   });
 
@@ -377,6 +378,16 @@ describe('getInputs', () => {
   it.each(['auto', 'none', 'claude-agent', '_ci1', '_a', 'a1_b-c', 'machine$'])('takes agent-user %j', (value) => {
     setInputs({ prompts: '["a"]', 'agent-user': value });
     expect(getInputs().agentUser).toBe(value);
+  });
+
+  it.each(['auto', 'base', 'head', 'none'])('takes repository-config %j', (value) => {
+    setInputs({ prompts: '["a"]', 'repository-config': value });
+    expect(getInputs().repositoryConfig).toBe(value);
+  });
+
+  it('refuses a repository-config it does not know, naming the ones it does', () => {
+    setInputs({ prompts: '["a"]', 'repository-config': 'pr' });
+    expect(refuse('repository-config').message).toMatch(/"pr".*auto, base, head, none|auto, base, head, none.*"pr"/);
   });
 
   it('refuses claude-args with shell operators', () => {
