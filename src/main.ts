@@ -14,6 +14,7 @@ import { readPlan } from './config/plan.js';
 import { finish, type Ending, type RunEnd } from './finish/finish.js';
 import { failStep } from './finish/fail-step.js';
 import { startIsolation, type Isolation } from './isolation/isolate.js';
+import { startNetworkFence, type NetworkFence } from './isolation/network.js';
 import { checkTrigger } from './publish/actor.js';
 import { createClient } from './publish/client.js';
 import { readEventContext } from './publish/event.js';
@@ -42,6 +43,7 @@ export async function run(): Promise<void> {
   const cancel = new Cancellation();
   let secrets: string[] = [];
   let isolation: Isolation | undefined;
+  let network: NetworkFence | undefined;
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
@@ -54,13 +56,25 @@ export async function run(): Promise<void> {
     });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
     isolation = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES));
+    const runList = inputs.defaults.allowedHosts ?? [];
+    network = await startNetworkFence({ specs: inputs.specs, runList, user: isolation?.user, env: process.env });
     const runDir = makeRunDir(inputs, claude, isolation);
-    const end = await runMatrix(inputs, { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel });
+    const end = await runMatrix(inputs, {
+      runDir,
+      claude,
+      workspacePlan,
+      isolation,
+      network,
+      publisher,
+      secrets,
+      cancel,
+    });
     await finish(end, ending(inputs, { secrets, cancel, publisher, stepStartedAt }));
   } catch (err) {
     failStep(err, secrets);
   } finally {
     cancel.dispose();
+    await network?.finish();
     isolation?.finish();
   }
   // Uploads abandoned at the cancel deadline would keep the process alive past the runner's SIGKILL.
@@ -122,6 +136,7 @@ interface MatrixRun {
   claude: string;
   workspacePlan: WorkspacePlan;
   isolation?: Isolation;
+  network?: NetworkFence;
   publisher?: Publisher;
   secrets: readonly string[];
   cancel: Cancellation;
@@ -163,6 +178,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     signal: m.cancel.signal,
     startGate: openStartGate(),
     agentUser: m.isolation?.user,
+    networkEnv: m.network?.envFor,
   };
   const concurrency = new AdaptiveConcurrency({ max: maxParallel, adapt: inputs.adaptiveConcurrency, now: Date.now() });
   const cpuBefore = childrenCpuMs();
@@ -196,7 +212,8 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
   }
   const uploads = await core.group('Uploads', () => m.cancel.within(uploader.finish(), 'uploads'));
   // Safe to show anywhere: each result was scrubbed as it was made, and so was each upload's warning.
-  const results = withUploads(finished, uploads);
+  const uploaded = withUploads(finished, uploads);
+  const results = m.network ? m.network.withRefusals(uploaded) : uploaded;
   for (const r of results) if (r.uploadWarning) core.warning(`${r.id}: ${r.uploadWarning}`);
   for (const r of results) await showAgentLog(r, secrets);
   const cpuAfter = childrenCpuMs();

@@ -61,6 +61,8 @@ export interface AgentSpec {
   settings?: string;
   /** The CLI's `--mcp-config`: JSON text, or the absolute path of a JSON file. */
   mcpConfig?: string;
+  /** `allowed-hosts`: the host patterns it may reach through the action's proxy (groups expanded); empty: any. */
+  allowedHosts?: string[];
 }
 
 /** Tokens an agent used, summed over its models and its attempts, as its CLI reported them. */
@@ -152,6 +154,8 @@ export interface AgentResult {
   usage: TokenUsage | null;
   /** What the agent changed, for agents that worked in a `worktree` or a `copy`. */
   changes?: AgentChanges;
+  /** The hosts the action's proxy refused this agent (`allowed-hosts`), in the order it asked; absent: none. */
+  refusedHosts?: string[];
 }
 
 /** One shard of a matrix split over several jobs: shard `index` (from 1) of `count`. */

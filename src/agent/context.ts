@@ -24,6 +24,8 @@ export interface AgentContext {
   onPushback?: (pushback: Pushback) => void;
   /** The user agents run as (`agent-user`); undefined: the action's own. */
   agentUser?: AgentUser;
+  /** What agent `id` is given to reach the network through the action's proxy (`allowed-hosts`); none: as is. */
+  networkEnv?: (id: string) => Record<string, string>;
 }
 
 export interface AgentPaths {

@@ -44,6 +44,7 @@ export const INPUT_DEFAULTS = {
   ref: '',
   settings: '',
   'mcp-config': '',
+  'allowed-hosts': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

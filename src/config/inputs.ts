@@ -13,6 +13,7 @@ import {
   WORKSPACE_MODES,
   type InputName,
 } from './action-interface.js';
+import { hostList } from './host-list.js';
 import { readJsonSchema } from './json-schema-input.js';
 import { MAX_AGENTS, parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
 import { agentsOfShard, parseShard } from './shard.js';
@@ -127,10 +128,9 @@ export function getInputs(): Inputs {
     workspace: optional('workspace', (v, w) => oneOf(v, WORKSPACE_MODES, w)),
     settings: optional('settings', (v, w) => jsonOrFile(v, workspace, w)),
     mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workspace, w)),
+    allowedHosts: optional('allowed-hosts', hostList) ?? [],
   };
-  if (defaults.model && defaults.fallbackModel === defaults.model) {
-    problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);
-  }
+  problems.check(() => checkFallbackModel(defaults));
   const inputs = {
     workspace,
     maxParallel: optional('max-parallel', positiveInteger),
@@ -172,6 +172,14 @@ export function getInputs(): Inputs {
   problems.check(() => requireCredential(credentials, process.env, matrix));
   problems.throwIfAny();
   return { ...inputs, matrix, specs };
+}
+
+function checkFallbackModel(defaults: AgentDefaults): void {
+  if (defaults.model && defaults.fallbackModel === defaults.model) {
+    throw new InputError(
+      `Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`,
+    );
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { InputError, Problems } from '../util/errors.js';
 import { findPlaceholders } from '../util/placeholders.js';
 import { nearest } from '../util/suggest.js';
 import { checkGraph } from './graph.js';
+import { hostList } from './host-list.js';
 import { readJsonSchema } from './json-schema-input.js';
 import { WORKSPACE_MODES } from './action-interface.js';
 import {
@@ -50,6 +51,7 @@ export const ITEM_KEYS = [
   'workspace',
   'settings',
   'mcp-config',
+  'allowed-hosts',
 ] as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -180,6 +182,7 @@ function parseItem(
   read('workspace', 'workspace', (v, w) => oneOf(typeof v === 'string' ? v : JSON.stringify(v), WORKSPACE_MODES, w));
   read('settings', 'settings', (v, w) => jsonOrFile(v, workspace, w));
   read('mcp-config', 'mcpConfig', (v, w) => jsonOrFile(v, workspace, w));
+  read('allowed-hosts', 'allowedHosts', hostList);
   problems.check(() => checkPlaceholders(spec, here));
   const needs = spec.needs ?? [];
   return problems.messages.length === before ? { id, needs, spec } : { id, needs };

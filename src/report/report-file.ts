@@ -8,6 +8,7 @@ import { fitBlocks } from './fit.js';
 import { hasGraph, sinks } from './run-graph.js';
 import { agentBlock, cutText, escapeCell, link } from './markdown.js';
 import { outcomeLine, statusCell } from './status.js';
+import { refusedHostsSection } from './refused-hosts.js';
 import { hasChanges, resultRow, tableHead } from './table.js';
 
 const REPORT_FILE = 'report.md';
@@ -34,6 +35,7 @@ export function renderReport(input: ReportInput, limit?: ReportLimit): string {
     '',
     ...tableHead(changes),
     ...results.map((r) => resultRow(r, changes)),
+    ...refusedHostsSection(results),
   ].join('\n');
   const agents = leadingWithSinks(results).map((r) => ({ id: r.id, top: agentTop(r), text: agentBody(r, input) }));
   const assemble = (bodies: ReadonlyMap<string, string>, notice = '') =>

@@ -1,6 +1,7 @@
 import type { AgentResult, RunStats, TokenUsage } from '../types.js';
 import { formatChanges, formatCost, formatDuration, formatTokens } from '../util/format.js';
 import { changesOf } from './extras.js';
+import { refusedHostsSection } from './refused-hosts.js';
 import { criticalPath, flowchart, hasGraph } from './run-graph.js';
 import { escapeCell } from './markdown.js';
 import { cacheReadShare } from './stats.js';
@@ -143,6 +144,7 @@ export function renderSummary(
       `(of ${stats.parallelism} at once) · total cost ${formatCost(stats.totalCostUsd)} · ` +
       totalTokens(stats.totalUsage),
     ...rateLimitNote(stats),
+    ...refusedHostsSection(results, 50),
     '',
     '> Speedup and efficiency are estimates of the one-after-another run. Agents that start together on one ' +
       'runner wait on each other’s CPU while they start up, which stretches every duration; so the estimate ' +

@@ -1,0 +1,57 @@
+import { InputError } from '../util/errors.js';
+import { describe } from './values.js';
+
+// `allowed-hosts`: the hosts agents may reach through the action's forward proxy. Read here, into plain
+// patterns (groups expanded), so that what enforces the list (isolation/) only ever matches names.
+
+/**
+ * The named groups `allowed-hosts` may use, and exactly what each holds (docs/security.md lists the same; a
+ * unit test checks they agree). A pattern `*.example.com` is any name below example.com, not example.com itself.
+ */
+export const HOST_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  github: ['github.com', '*.github.com', '*.githubusercontent.com'],
+  npm: ['registry.npmjs.org', 'registry.yarnpkg.com'],
+  pypi: ['pypi.org', 'files.pythonhosted.org'],
+  go: ['proxy.golang.org', 'sum.golang.org'],
+  crates: ['crates.io', 'index.crates.io', 'static.crates.io'],
+  rubygems: ['rubygems.org', 'index.rubygems.org'],
+};
+
+/** A DNS name of letters, digits and hyphens, with at least one dot or none (a name of the local network). */
+const NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/**
+ * `allowed-hosts` as the input or a matrix item gives it (a YAML list, or one string separated by spaces,
+ * commas or new lines): host names, `*.`-patterns, IPv4 addresses and group names, lower-cased, groups expanded,
+ * repeats dropped. Throws one InputError naming every entry that is none of those.
+ */
+export function hostList(value: unknown, what: string): string[] {
+  let entries: string[];
+  if (Array.isArray(value)) entries = value.map((v) => (typeof v === 'string' ? v.trim() : describe(v)));
+  else if (typeof value === 'string') entries = value.split(/[\s,]+/);
+  else throw new InputError(`${what} must be a list of host names or a string, got ${describe(value)}`);
+  const hosts: string[] = [];
+  const bad: string[] = [];
+  for (const entry of entries.filter(Boolean)) {
+    const name = entry.toLowerCase().replace(/\.$/, '');
+    const group = HOST_GROUPS[name];
+    if (group) hosts.push(...group);
+    else if (isHostPattern(name)) hosts.push(name);
+    else bad.push(JSON.stringify(entry));
+  }
+  if (bad.length) {
+    throw new InputError(
+      `${what}: ${bad.join(', ')} ${bad.length > 1 ? 'are' : 'is'} not a host name, a pattern such as ` +
+        `*.example.com, an IPv4 address or a group (${Object.keys(HOST_GROUPS).join(', ')}); ` +
+        `give names without a scheme, path or port`,
+    );
+  }
+  return [...new Set(hosts)];
+}
+
+/** A host name, an IPv4 address, or `*.` followed by a name with at least one dot. */
+function isHostPattern(entry: string): boolean {
+  if (entry.startsWith('*.')) return NAME.test(entry.slice(2)) && entry.slice(2).includes('.');
+  return NAME.test(entry) || IPV4.test(entry);
+}
