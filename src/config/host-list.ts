@@ -1,4 +1,5 @@
 import { InputError } from '../util/errors.js';
+import { nearest } from '../util/suggest.js';
 import { describe } from './values.js';
 
 // `allowed-hosts`: the hosts agents may reach through the action's forward proxy. Read here, into plain
@@ -17,8 +18,11 @@ export const HOST_GROUPS: Readonly<Record<string, readonly string[]>> = {
   rubygems: ['rubygems.org', 'index.rubygems.org'],
 };
 
-/** A DNS name of letters, digits and hyphens, with at least one dot or none (a name of the local network). */
-const NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/**
+ * A DNS name of letters, digits and hyphens with at least one dot: a name without one is far more often a
+ * group's name mistyped than a host of the local network.
+ */
+const NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /**
@@ -38,7 +42,10 @@ export function hostList(value: unknown, what: string): string[] {
     const group = HOST_GROUPS[name];
     if (group) hosts.push(...group);
     else if (isHostPattern(name)) hosts.push(name);
-    else bad.push(JSON.stringify(entry));
+    else {
+      const guess = nearest(name, Object.keys(HOST_GROUPS));
+      bad.push(`${JSON.stringify(entry)}${guess ? ` (did you mean the group "${guess}"?)` : ''}`);
+    }
   }
   if (bad.length) {
     throw new InputError(
@@ -50,8 +57,8 @@ export function hostList(value: unknown, what: string): string[] {
   return [...new Set(hosts)];
 }
 
-/** A host name, an IPv4 address, or `*.` followed by a name with at least one dot. */
+/** A host name, an IPv4 address, or `*.` followed by a host name. */
 function isHostPattern(entry: string): boolean {
-  if (entry.startsWith('*.')) return NAME.test(entry.slice(2)) && entry.slice(2).includes('.');
+  if (entry.startsWith('*.')) return NAME.test(entry.slice(2));
   return NAME.test(entry) || IPV4.test(entry);
 }
