@@ -56,7 +56,7 @@ export async function run(): Promise<void> {
     });
     const claude = await resolveClaude(inputs.claudePath, inputs.claudeVersion, inputs.workspace);
     isolation = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES));
-    const runList = inputs.defaults.allowedHosts ?? [];
+    const runList = inputs.defaults.allowedHosts;
     network = await startNetworkFence({ specs: inputs.specs, runList, user: isolation?.user, env: process.env });
     const runDir = makeRunDir(inputs, claude, isolation);
     const end = await runMatrix(inputs, {

@@ -61,7 +61,10 @@ export interface AgentSpec {
   settings?: string;
   /** The CLI's `--mcp-config`: JSON text, or the absolute path of a JSON file. */
   mcpConfig?: string;
-  /** `allowed-hosts`: the host patterns it may reach through the action's proxy (groups expanded); empty: any. */
+  /**
+   * `allowed-hosts`: the host patterns it may reach through the action's proxy besides the model API (groups
+   * expanded; empty: the model API only); undefined: any host, no proxy or firewall.
+   */
   allowedHosts?: string[];
 }
 

@@ -289,7 +289,8 @@ describe('the firewall table goes whatever the end', () => {
         'claude-path': FAKE_CLAUDE,
         'anthropic-api-key': API_KEY,
         'agent-user': USER,
-        'allowed-hosts': 'allowed.test',
+        // The model API only: fenced as any list is.
+        'allowed-hosts': 'none',
         upload: 'none',
       },
       env: { ...standIns.env(), HOME: dir, [HOSTS_FILE_ENV]: servers.hostsFile },

@@ -25,20 +25,33 @@ export const HOST_GROUPS: Readonly<Record<string, readonly string[]>> = {
 const NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
+/** The one word that means "the model API and nothing else": an empty list means no restriction at all. */
+const MODEL_ONLY = 'none';
+
 /**
  * `allowed-hosts` as the input or a matrix item gives it (a YAML list, or one string separated by spaces,
  * commas or new lines): host names, `*.`-patterns, IPv4 addresses and group names, lower-cased, groups expanded,
- * repeats dropped. Throws one InputError naming every entry that is none of those.
+ * repeats dropped; `none` alone is the empty list (the model API only). Throws one InputError naming every
+ * entry that is none of those.
  */
 export function hostList(value: unknown, what: string): string[] {
   let entries: string[];
   if (Array.isArray(value)) entries = value.map((v) => (typeof v === 'string' ? v.trim() : describe(v)));
   else if (typeof value === 'string') entries = value.split(/[\s,]+/);
   else throw new InputError(`${what} must be a list of host names or a string, got ${describe(value)}`);
+  entries = entries.filter(Boolean);
+  if (entries.length === 0) {
+    throw new InputError(`${what} is empty; give ${MODEL_ONLY} for the model API only, or leave it out`);
+  }
+  if (entries.length === 1 && entries[0]!.toLowerCase() === MODEL_ONLY) return [];
   const hosts: string[] = [];
   const bad: string[] = [];
-  for (const entry of entries.filter(Boolean)) {
+  for (const entry of entries) {
     const name = entry.toLowerCase().replace(/\.$/, '');
+    if (name === MODEL_ONLY) {
+      bad.push(`"${MODEL_ONLY}" (which means the model API only, so goes alone)`);
+      continue;
+    }
     const group = HOST_GROUPS[name];
     if (group) hosts.push(...group);
     else if (isHostPattern(name)) hosts.push(name);

@@ -128,7 +128,7 @@ export function getInputs(): Inputs {
     workspace: optional('workspace', (v, w) => oneOf(v, WORKSPACE_MODES, w)),
     settings: optional('settings', (v, w) => jsonOrFile(v, workspace, w)),
     mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workspace, w)),
-    allowedHosts: optional('allowed-hosts', hostList) ?? [],
+    allowedHosts: optional('allowed-hosts', hostList),
   };
   problems.check(() => checkFallbackModel(defaults));
   const inputs = {

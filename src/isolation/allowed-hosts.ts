@@ -3,9 +3,9 @@ import net from 'node:net';
 // The pure half of `allowed-hosts`: whether a name an agent asked for is on its list, what of the names it
 // asks for is fit to be logged, and where the model API is. The proxy and the firewall act on these answers.
 
-/** Whether `host` (as a CONNECT or a request line names it) is on `patterns`; an empty list allows any. */
-export function hostAllowed(host: string, patterns: readonly string[]): boolean {
-  if (patterns.length === 0) return true;
+/** Whether `host` (as a CONNECT or a request line names it) is on `patterns`; no list at all allows any. */
+export function hostAllowed(host: string, patterns: readonly string[] | undefined): boolean {
+  if (patterns === undefined) return true;
   const name = host.toLowerCase().replace(/\.$/, '');
   return patterns.some((p) =>
     p.startsWith('*.') ? name.endsWith(p.slice(1)) && name.length > p.length - 1 : name === p,

@@ -12,8 +12,11 @@ import type { Resolve } from './resolver.js';
 // whose list applies and whose refusals to count; a client that sends neither gets the run's list.
 
 export interface ForwardProxyOptions {
-  /** The list of the agent with this id; `undefined` (a client that did not say who it is): the run's list. */
-  listFor(id: string | undefined): readonly string[];
+  /**
+   * The list of the agent with this id (`id` undefined: a client that did not say who it is); undefined: any
+   * host.
+   */
+  listFor(id: string | undefined): readonly string[] | undefined;
   resolve: Resolve;
   /** Hears each host refused to an agent, the first time only; `host` is safe to print. */
   onRefused(id: string | undefined, host: string): void;

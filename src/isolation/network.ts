@@ -22,10 +22,10 @@ export interface NetworkFence {
 }
 
 export interface NetworkPlan {
-  /** The agents and their lists (an item's, or the input's); an empty list allows any host. */
+  /** The agents and their lists (an item's, or the input's); no list allows any host. */
   specs: readonly Pick<AgentSpec, 'id' | 'allowedHosts'>[];
   /** The input's list: what agents a planner adds get, and what a client that does not say who it is gets. */
-  runList: readonly string[];
+  runList: readonly string[] | undefined;
   /** The user agents run as; undefined: the action's own, which no firewall can tell from the action. */
   user: AgentUser | undefined;
   env: NodeJS.ProcessEnv;
@@ -42,8 +42,8 @@ export async function startNetworkFence(plan: NetworkPlan): Promise<NetworkFence
       core.info(`allowed-hosts: removed the firewall table ${table}, left by a step that was killed`);
     }
   }
-  const lists = new Map(plan.specs.map((s) => [s.id, s.allowedHosts ?? []]));
-  const restricted = plan.runList.length > 0 || [...lists.values()].some((l) => l.length > 0);
+  const lists = new Map(plan.specs.map((s) => [s.id, s.allowedHosts]));
+  const restricted = plan.runList !== undefined || [...lists.values()].some((l) => l !== undefined);
   if (!restricted) return undefined;
   if (!plan.user) {
     throw new InputError(
@@ -56,8 +56,8 @@ export async function startNetworkFence(plan: NetworkPlan): Promise<NetworkFence
   const model = modelEndpoint(plan.env);
   const modelHosts = 'host' in model ? [model.host] : [];
   const listOf = (id: string | undefined) => {
-    const list = (id === undefined ? undefined : lists.get(id)) ?? plan.runList;
-    return list.length ? [...list, ...modelHosts] : [];
+    const list = id !== undefined && lists.has(id) ? lists.get(id) : plan.runList;
+    return list && [...list, ...modelHosts];
   };
   const proxy = await startForwardProxy({
     listFor: listOf,

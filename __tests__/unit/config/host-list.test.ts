@@ -17,8 +17,17 @@ describe('hostList', () => {
     expect(hostList(['npm', 'registry.npmjs.org', 'pypi'], 'x')).toEqual([...HOST_GROUPS.npm!, ...HOST_GROUPS.pypi!]);
   });
 
-  it('is empty for an empty string: no restriction', () => {
-    expect(hostList('  ', 'x')).toEqual([]);
+  it('is the empty list, the model API only, for none alone', () => {
+    expect(hostList('none', 'x')).toEqual([]);
+    expect(hostList(['None'], 'x')).toEqual([]);
+    expect(() => hostList('none github', 'x')).toThrow(
+      'x: "none" (which means the model API only, so goes alone) is not a host name',
+    );
+  });
+
+  it('refuses an empty list, which would read as no restriction', () => {
+    expect(() => hostList('  ', 'x')).toThrow('x is empty; give none for the model API only, or leave it out');
+    expect(() => hostList([], 'x')).toThrow('x is empty');
   });
 
   it('names every entry that is not a host, pattern, address or group, in one error', () => {

@@ -29,8 +29,9 @@ describe('hostAllowed', () => {
     expect(hostAllowed('10.0.0.50', list)).toBe(false);
   });
 
-  it('allows anything with an empty list', () => {
-    expect(hostAllowed('anything.example', [])).toBe(true);
+  it('allows anything without a list, and nothing with an empty one', () => {
+    expect(hostAllowed('anything.example', undefined)).toBe(true);
+    expect(hostAllowed('anything.example', [])).toBe(false);
   });
 });
 
