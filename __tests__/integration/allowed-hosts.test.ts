@@ -220,7 +220,7 @@ describe('allowed-hosts set, the action as root', () => {
   let probed: Probe;
   beforeAll(async () => {
     probed = await probe('fw-root', 'allowed.test');
-  }, 120_000);
+  }, 180_000);
   fenced(() => probed);
 });
 
@@ -228,7 +228,7 @@ describe('allowed-hosts set, the action acting through sudo as on a GitHub-hoste
   let probed: Probe;
   beforeAll(async () => {
     probed = await probe('fw-sudo', 'allowed.test', sudoRunner());
-  }, 120_000);
+  }, 180_000);
   fenced(() => probed);
 });
 
@@ -240,7 +240,7 @@ describe('allowed-hosts empty: as today', () => {
     expect(seen).toContain('dns: answer 127.0.0.1');
     expect(run.stdout).not.toContain('allowed-hosts:');
     expect(result.refusedHosts).toBeUndefined();
-  }, 120_000);
+  }, 180_000);
 });
 
 /** Starts the stand-in CLI as this file's user with a list, hanging until stopped; `lines`: its output so far. */
@@ -264,9 +264,9 @@ function hanging(prefix: string, prompt: string) {
   return { dir, action, lines };
 }
 
-/** Waits (up to 30 s) for the stand-in CLI of agent `waits` under `dir` to write its pid. */
+/** Waits (up to 90 s: the machine may be busy) for the stand-in CLI of agent `waits` under `dir` to write its pid. */
 async function cliPid(dir: string): Promise<number> {
-  const until = Date.now() + 30_000;
+  const until = Date.now() + 90_000;
   for (;;) {
     const temp = path.join(dir, 'runner-temp');
     const run = fs.readdirSync(temp).find((n) => n.startsWith('claude-agent-matrix-'));
@@ -299,7 +299,7 @@ describe('the firewall table goes whatever the end', () => {
     const table = tableOf(run.stdout);
     expect(table).toBeDefined();
     expect(ourTables()).not.toContain(table);
-  }, 120_000);
+  }, 180_000);
 
   it('after a cancel', async () => {
     const { dir, action, lines } = hanging('fw-cancel', 'wait\n@pid\n@hang');
@@ -311,7 +311,7 @@ describe('the firewall table goes whatever the end', () => {
     expect(alive(pid)).toBe(false);
     expect(ourTables()).not.toContain(table);
     expect(run.stdout).toContain('cancelled');
-  }, 120_000);
+  }, 180_000);
 
   it('left by a step killed outright, at the next start, which then reaches the model', async () => {
     const { dir, action, lines } = hanging('fw-killed', 'wait\n@pid\n@hang');
@@ -340,7 +340,7 @@ describe('the firewall table goes whatever the end', () => {
     expect(ourTables()).not.toContain(table);
     const [result] = JSON.parse(run.outputs.results ?? '[]') as AgentResult[];
     expect(result?.status, run.stdout).toBe('success');
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('where the list cannot be enforced', () => {
@@ -367,5 +367,5 @@ describe('where the list cannot be enforced', () => {
     expect(run.stdout).toContain('Set agent-user to auto');
     expect(run.stdout).not.toContain('should not run');
     expect(fs.readdirSync(path.join(dir, 'runner-temp')).some((n) => n.startsWith('claude-agent-matrix-'))).toBe(false);
-  }, 120_000);
+  }, 180_000);
 });
