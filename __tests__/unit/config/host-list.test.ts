@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HOST_GROUPS, hostList } from '../../../src/config/host-list.js';
 import { parseMatrix } from '../../../src/config/matrix.js';
 import { InputError } from '../../../src/util/errors.js';
+import { ROOT } from '../../../stand-ins/run-action.js';
 
 describe('hostList', () => {
   it('reads a string split on spaces, commas and new lines, lower-cased, a trailing dot dropped', () => {
@@ -62,5 +65,16 @@ describe("a matrix item's allowed-hosts", () => {
     expect(() => parse('- { id: bad, prompt: a, allowed-hosts: "http://x" }')).toThrow(
       `Input 'prompts': item 0 (id "bad"): 'allowed-hosts': "http://x" is not a host name`,
     );
+  });
+});
+
+describe('the groups in docs/security.md', () => {
+  it('hold exactly what HOST_GROUPS holds', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs/security.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\s*\| `([a-z]+)`\s*\|([^|]*)\|\s*$/gm)].map((m) => [
+      m[1]!,
+      [...m[2]!.matchAll(/`([^`]+)`/g)].map((h) => h[1]!),
+    ]);
+    expect(Object.fromEntries(rows)).toEqual(HOST_GROUPS);
   });
 });
