@@ -72,7 +72,7 @@ async function startServers(): Promise<Servers> {
   const dir = tempDir('hosts-file-');
   fs.chmodSync(dir, 0o755);
   const hostsFile = path.join(dir, 'hosts');
-  fs.writeFileSync(hostsFile, '127.0.0.1 allowed.test refused.test\n', { mode: 0o644 });
+  fs.writeFileSync(hostsFile, '127.0.0.1 allowed.test refused.test model.test\n', { mode: 0o644 });
   const port = (s: http.Server) => (s.address() as net.AddressInfo).port;
   return {
     allowed: port(allowed),
@@ -230,6 +230,37 @@ describe('allowed-hosts set, the action acting through sudo as on a GitHub-hoste
     probed = await probe('fw-sudo', 'allowed.test', sudoRunner());
   }, 180_000);
   fenced(() => probed);
+});
+
+describe('a model API that is not on this machine', () => {
+  it('is reached through the proxy, with allowed-hosts none', async () => {
+    const dir = checkout('fw-model');
+    const before = standIns.model.stats.requests;
+    const run = await startAction({
+      dir,
+      inputs: {
+        prompts: JSON.stringify([{ id: 'remote', prompt: 'Say hello\n@answer hello through the proxy' }]),
+        'claude-path': LOCAL_CLAUDE,
+        'anthropic-api-key': API_KEY,
+        'agent-user': USER,
+        'allowed-hosts': 'none',
+        upload: 'none',
+      },
+      env: {
+        ...standIns.env(),
+        // As the public API is: a name the proxy resolves, not a loopback address the firewall opens.
+        ANTHROPIC_BASE_URL: `http://model.test:${new URL(standIns.model.url).port}`,
+        ANTHROPIC_API_KEY: '',
+        HOME: dir,
+        [HOSTS_FILE_ENV]: servers.hostsFile,
+      },
+    }).done;
+    const [result] = JSON.parse(run.outputs.results ?? '[]') as AgentResult[];
+    expect(result, run.stdout).toMatchObject({ status: 'success', answer: 'hello through the proxy' });
+    expect(standIns.model.stats.requests).toBeGreaterThan(before);
+    expect(run.stdout).toMatch(/lets cam-fw-agent reach only port \d+ on loopback/);
+    expect(run.stdout).not.toContain('was refused');
+  }, 180_000);
 });
 
 describe('allowed-hosts empty: as today', () => {
