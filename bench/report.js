@@ -144,11 +144,17 @@ export function summarize(runs, ns) {
         action: median(act.map((r) => r.exitAfterLastAgentMs ?? NaN)),
         reference: median(ref.map((r) => r.exitAfterLastAgentMs ?? NaN)),
       },
-      failures: [...seq, ...act, ...ref, ...stag, ...gated, ...runsOf(runs, 'action-user', n)].reduce(
-        (sum, r) => sum + r.failures.length,
-        0,
-      ),
+      failures: [
+        ...seq,
+        ...act,
+        ...ref,
+        ...stag,
+        ...gated,
+        ...runsOf(runs, 'action-user', n),
+        ...runsOf(runs, 'action-fenced', n),
+      ].reduce((sum, r) => sum + r.failures.length, 0),
       agentUser: agentUserFigures(runsOf(runs, 'action-user', n), actionWallMs),
+      fenced: fencedFigures(runsOf(runs, 'action-fenced', n), runsOf(runs, 'action-user', n)),
     };
   });
 }
@@ -169,6 +175,28 @@ function agentUserFigures(runs, actionWallMs) {
     vsActionPct: vs === null ? null : (vs - 1) * 100,
     setupMs: median(runs.map((r) => r.agentUser?.setupMs ?? NaN)),
     via: runs.map((r) => r.agentUser?.via ?? 'none (not in effect)')[0],
+    ...agentFigures(runs),
+  };
+}
+
+/**
+ * The action with `allowed-hosts` set (agents behind its proxy and firewall) against the same without it, both
+ * with agent-user auto: the wall time and the agents' start-ups.
+ * @param {any[]} runs the action-fenced runs of one N
+ * @param {any[]} open the action-user runs of the same N
+ */
+function fencedFigures(runs, open) {
+  if (!runs.length || !open.length) return null;
+  const wallMs = median(runs.map((r) => r.wallMs));
+  const openWallMs = median(open.map((r) => r.wallMs));
+  const vs = ratio(wallMs, openWallMs);
+  return {
+    wallMs,
+    wallsMs: runs.map((r) => r.wallMs),
+    openWallMs,
+    openWallsMs: open.map((r) => r.wallMs),
+    vsOpenPct: vs === null ? null : (vs - 1) * 100,
+    open: agentFigures(open),
     ...agentFigures(runs),
   };
 }
@@ -285,6 +313,23 @@ export function renderMarkdown(data) {
       L.push(
         `| ${r.n} | ${s(r.actionWallMs)} | ${s(u.wallMs)} | ${pct(u.vsActionPct)} | ${num(u.setupMs, 0)} ms | ` +
           `${num(ms(a.startupMedianMs), 2)} / ${num(ms(a.startupMaxMs), 2)} · ${num(ms(u.startupMedianMs), 2)} / ${num(ms(u.startupMaxMs), 2)} | ${u.via} |`,
+      );
+    }
+    L.push('');
+  }
+  if (rows.some((r) => r.fenced)) {
+    L.push('## Agents behind `allowed-hosts`');
+    L.push('');
+    L.push(
+      '| N | agent-user auto, no list | the same, allowed-hosts: none | difference | runs (s): no list · list | CLI start-up median / max: no list · list (s) |',
+    );
+    L.push('|---:|---:|---:|---:|---|---:|');
+    for (const r of rows.filter((row) => row.fenced)) {
+      const f = /** @type {NonNullable<typeof r.fenced>} */ (r.fenced);
+      const walls = (/** @type {number[]} */ w) => w.map((x) => num(ms(x), 1)).join(', ');
+      L.push(
+        `| ${r.n} | ${s(f.openWallMs)} | ${s(f.wallMs)} | ${pct(f.vsOpenPct)} | ${walls(f.openWallsMs)} · ${walls(f.wallsMs)} | ` +
+          `${num(ms(f.open.startupMedianMs), 2)} / ${num(ms(f.open.startupMaxMs), 2)} · ${num(ms(f.startupMedianMs), 2)} / ${num(ms(f.startupMaxMs), 2)} |`,
       );
     }
     L.push('');

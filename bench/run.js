@@ -1,7 +1,8 @@
 // `npm run bench`: real Claude Code CLIs against the stand-in model server, three ways side by side:
 //   sequential  the action with max-parallel 1
 //   action      the action with every agent at once
-//   (action-user, when asked for: the same with agent-user auto, agents as a user of their own)
+//   (action-user, when asked for: the same with agent-user auto, agents as a user of their own; action-fenced:
+//   that with allowed-hosts set, agents behind the action's proxy and firewall)
 //   reference   the same `claude -p --output-format stream-json --verbose` commands started by a plain
 //               `bash -c` loop with `&` and `wait`: the limit any orchestrator can reach on this machine
 // and writes results.json, results.md and speedup.svg. With --capacity K it measures adaptive concurrency
@@ -38,7 +39,10 @@ const HELP = `Usage: npm run bench -- [options]
   --repeat R        runs of each parallel way per N; medians are reported (default 3)
   --modes LIST      ways to run: sequential,action,reference (default all three), and action-user: the action
                     with agent-user auto (a user of their own where the machine allows; the others run
-                    with agent-user none)
+                    with agent-user none), and action-fenced: action-user with allowed-hosts set (none: the
+                    model only), the proxy and the firewall in place
+  --agent-user NAME the agent-user of action-user and action-fenced (default auto); the firewall acts on that
+                    user's uid, so give one no other work on the machine uses
   --stagger MS      also run the reference with MS between launches ("reference-staggered")
   --gate K          also run the reference with at most K CLIs starting at once, 0 meaning one per core
                     ("reference-gated"; a CLI has started once it has written its first event)
@@ -92,6 +96,7 @@ const { values: opt } = parseArgs({
     proxy: { type: 'boolean' },
     'repo-files': { type: 'string' },
     'repo-mb': { type: 'string' },
+    'agent-user': { type: 'string' },
     help: { type: 'boolean' },
   },
 });
@@ -133,8 +138,8 @@ const quietWaitMs = positive('quiet-wait', opt['quiet-wait'] ?? (inCI ? '5000' :
 const staggerMs = opt.stagger === undefined ? null : positive('stagger', opt.stagger);
 const modes = (opt.modes ?? 'sequential,action,reference').split(',').map((m) => m.trim());
 for (const m of modes) {
-  if (!['sequential', 'action', 'reference', 'action-user'].includes(m)) {
-    console.error(`--modes takes sequential, action, reference and action-user; got ${m}`);
+  if (!['sequential', 'action', 'reference', 'action-user', 'action-fenced'].includes(m)) {
+    console.error(`--modes takes sequential, action, reference, action-user and action-fenced; got ${m}`);
     process.exit(2);
   }
 }
@@ -461,7 +466,8 @@ async function runAction(
         // The default (100) would refuse a larger --n.
         'max-agents': String(prompts.length),
         'adaptive-concurrency': mode === 'fixed' ? 'false' : 'true',
-        'agent-user': mode === 'action-user' ? 'auto' : 'none',
+        'agent-user': mode === 'action-user' || mode === 'action-fenced' ? (opt['agent-user'] ?? 'auto') : 'none',
+        ...(mode === 'action-fenced' ? { 'allowed-hosts': 'none' } : {}),
         ...more.inputs,
       },
       env: {
@@ -854,9 +860,11 @@ async function main() {
       // Alternate which way goes first, so neither always runs on a machine the other just left.
       const order = rep % 2 ? ['reference', 'action', ...VARIANTS] : ['action', 'reference', ...VARIANTS];
       order.splice(rep % 2 ? 0 : 1, 0, 'action-user');
+      // Fenced and not side by side, each going first in turn.
+      order.splice(order.indexOf('action-user') + (rep % 2 ? 0 : 1), 0, 'action-fenced');
       for (const mode of order) {
         if (!modes.includes(mode)) continue;
-        if (mode === 'action' || mode === 'action-user') await measure(() => runAction(mode, n, rep));
+        if (['action', 'action-user', 'action-fenced'].includes(mode)) await measure(() => runAction(mode, n, rep));
         else if (mode === 'reference') await measure(() => runReference(n, rep));
         else if (mode === 'reference-staggered') {
           await measure(() => runReference(n, rep, { stagger: /** @type {number} */ (staggerMs), mode }));

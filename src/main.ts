@@ -21,6 +21,7 @@ import { finish, type Ending, type RunEnd } from './finish/finish.js';
 import { failStep } from './finish/fail-step.js';
 import type { ApiProxy } from './isolation/api-proxy.js';
 import { startIsolation, type Isolation } from './isolation/isolate.js';
+import { startNetworkFence, type NetworkFence } from './isolation/network.js';
 import { openApiProxy } from './isolation/proxy-plan.js';
 import { checkTrigger } from './publish/actor.js';
 import { createClient } from './publish/client.js';
@@ -55,6 +56,7 @@ export async function run(): Promise<void> {
   let isolation: Isolation | undefined;
   let apiProxy: ApiProxy | undefined;
   let restoreToken: (() => void) | undefined;
+  let network: NetworkFence | undefined;
   try {
     const inputs = getInputs();
     secrets = knownSecrets(inputs.credentials, process.env);
@@ -78,11 +80,18 @@ export async function run(): Promise<void> {
     apiProxy = await openApiProxy(inputs.apiProxy, inputs.credentials, process.env);
     const ports = apiProxy ? [apiProxy.port] : [];
     isolation = await startIsolation(inputs.agentUser, runnerFiles(RUNNER_COMMAND_FILES), ports);
+    network = await startNetworkFence({
+      specs: inputs.specs,
+      runList: inputs.defaults.allowedHosts,
+      user: isolation?.user,
+      env: process.env,
+      apiProxyPort: apiProxy?.port,
+    });
     const checkoutGitDirs = [workspacePlan.checkout?.commonDir, path.join(inputs.workspace, '.git')];
     restoreToken = keepTokenFromAgents(checkoutGitDirs, isolation !== undefined);
     const runDir = makeRunDir(inputs, claude, isolation);
-    const m = { runDir, claude, workspacePlan, isolation, publisher, secrets, cancel, apiProxy, repositoryConfig };
-    const end = await runMatrix(inputs, { ...m, changes: changes.changes });
+    const m = { runDir, claude, workspacePlan, isolation, network, publisher, secrets, cancel, apiProxy };
+    const end = await runMatrix(inputs, { ...m, repositoryConfig, changes: changes.changes });
     const how = ending(inputs, { secrets, cancel, publisher, stepStartedAt });
     // A shard's agents are applied by the apply action in a later job, from every shard's artifacts.
     if (!inputs.shard && wantsChanges(inputs.specs, changes.changes)) {
@@ -94,6 +103,7 @@ export async function run(): Promise<void> {
     failStep(err, secrets);
   } finally {
     cancel.dispose();
+    await network?.finish();
     // The agents are gone, also on failure and cancel: every token they held ends with the proxy.
     await apiProxy?.close();
     restoreToken?.();
@@ -158,6 +168,7 @@ interface MatrixRun {
   claude: string;
   workspacePlan: WorkspacePlan;
   isolation?: Isolation;
+  network?: NetworkFence;
   publisher?: Publisher;
   secrets: readonly string[];
   cancel: Cancellation;
@@ -231,7 +242,8 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
   }
   const uploads = await core.group('Uploads', () => m.cancel.within(uploader.finish(), 'uploads'));
   // Safe to show anywhere: each result was scrubbed as it was made, and so was each upload's warning.
-  const results = withUploads(finished, uploads);
+  const uploaded = withUploads(finished, uploads);
+  const results = m.network ? m.network.withRefusals(uploaded) : uploaded;
   for (const r of results) if (r.uploadWarning) core.warning(`${r.id}: ${r.uploadWarning}`);
   for (const r of results) await showAgentLog(r, secrets);
   const cpuAfter = childrenCpuMs();
@@ -275,6 +287,7 @@ function agentContext(inputs: Inputs, m: MatrixRun, secrets: string[]) {
     startGate: openStartGate(),
     agentUser: m.isolation?.user,
     apiProxy: m.apiProxy,
+    networkEnv: m.network?.envFor,
   };
 }
 

@@ -85,6 +85,11 @@ export interface AgentSpec {
   allowWorkflowChanges?: boolean;
   /** A patch that touches more files than this is refused. */
   maxChangedFiles?: number;
+  /**
+   * `allowed-hosts`: the host patterns it may reach through the action's proxy besides the model API (groups
+   * expanded; empty: the model API only); undefined: any host, no proxy or firewall.
+   */
+  allowedHosts?: string[];
 }
 
 /** Tokens an agent used, summed over its models and its attempts, as its CLI reported them. */
@@ -187,6 +192,8 @@ export interface AgentResult {
   reusedFrom?: number;
   /** The pull request its changes went to, with `changes: pull-request` or `one-pull-request`. */
   pullRequest?: PullRequestRef;
+  /** The hosts the action's proxy refused this agent (`allowed-hosts`), in the order it asked; absent: none. */
+  refusedHosts?: string[];
 }
 
 /** `patch`: the patch alone; else what the action makes of it (see docs/changes.md). */

@@ -169,6 +169,17 @@ describe('the example workflows, as a careful team would run them', () => {
     expect(checkout.with?.['fetch-depth']).toBe(0);
   });
 
+  it.each(['pr-review', 'nightly-report'])(
+    '%s keeps its read-only agents off the network but for the model API',
+    (name) => {
+      const workflow = parse(read(`examples/${name}.yml`)) as Workflow;
+      for (const step of ours(workflow)) {
+        expect(step.with?.['allowed-hosts']).toBe('none');
+        expect(String(step.with?.['allowed-tools'])).not.toMatch(/Bash|WebFetch|WebSearch/);
+      }
+    },
+  );
+
   it('map-reduce writes its report also when the agents step failed, and when the synthesis wrote none', () => {
     const workflow = parse(read('examples/map-reduce.yml')) as Workflow;
     const steps = workflow.jobs.review!.steps;

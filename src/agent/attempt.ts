@@ -153,6 +153,7 @@ async function spawnAndFollow(
     env: {
       ...agentEnv(ctx.baseEnv, ctx.credentials, paths.configDir, pass),
       ...(user ? agentUserEnv(user.name, paths.home, paths.tmp) : {}),
+      ...ctx.networkEnv?.(spec.id),
     },
     stdin,
     stderrFile: path.join(paths.outputDir, 'stderr.log'),

@@ -30,6 +30,8 @@ export interface AgentContext {
    * the credentials. Undefined: agents get the credentials themselves.
    */
   apiProxy?: ApiGate;
+  /** What agent `id` is given to reach the network through the action's proxy (`allowed-hosts`); none: as is. */
+  networkEnv?: (id: string) => Record<string, string>;
 }
 
 export interface AgentPaths {

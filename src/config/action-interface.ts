@@ -51,6 +51,7 @@ export const INPUT_DEFAULTS = {
   changes: 'patch',
   'branch-prefix': '',
   'repository-config': 'auto',
+  'allowed-hosts': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

@@ -17,6 +17,7 @@ import {
   type InputName,
   type RepositoryConfigSetting,
 } from './action-interface.js';
+import { hostList } from './host-list.js';
 import { readJsonSchema } from './json-schema-input.js';
 import { reviewInput } from './review-schema.js';
 import { MAX_AGENTS, parseMatrix, type AgentDefaults, type MatrixSource } from './matrix.js';
@@ -134,10 +135,9 @@ export function getInputs(): Inputs {
     mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workspace, w)),
     review: optional('review', reviewInput),
     idleTimeoutMinutes: optional('idle-timeout-minutes', positiveMinutes),
+    allowedHosts: optional('allowed-hosts', hostList),
   };
-  if (defaults.model && defaults.fallbackModel === defaults.model) {
-    problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);
-  }
+  problems.check(() => checkFallbackModel(defaults));
   const inputs = {
     workspace,
     maxParallel: optional('max-parallel', positiveInteger),
@@ -193,6 +193,15 @@ function readCredentials(): Credentials {
   };
   for (const secret of Object.values(credentials)) if (secret) core.setSecret(secret);
   return credentials;
+}
+
+/** A fallback model that is the model itself would never be used. */
+function checkFallbackModel(defaults: AgentDefaults): void {
+  if (defaults.model && defaults.fallbackModel === defaults.model) {
+    throw new InputError(
+      `Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`,
+    );
+  }
 }
 
 /**

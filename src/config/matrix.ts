@@ -5,6 +5,7 @@ import { InputError, Problems } from '../util/errors.js';
 import { findPlaceholders } from '../util/placeholders.js';
 import { nearest } from '../util/suggest.js';
 import { checkGraph } from './graph.js';
+import { hostList } from './host-list.js';
 import { readJsonSchema } from './json-schema-input.js';
 import { applyReview, withReviewDefault } from './review-schema.js';
 import { CHANGES_MODES, WORKSPACE_MODES } from './action-interface.js';
@@ -58,6 +59,7 @@ export const ITEM_KEYS = [
   'pr-title',
   'allow-workflow-changes',
   'max-changed-files',
+  'allowed-hosts',
 ] as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -196,6 +198,7 @@ function parseItem(
   read('pr-title', 'prTitle', text);
   read('allow-workflow-changes', 'allowWorkflowChanges', flag);
   read('max-changed-files', 'maxChangedFiles', positiveInteger);
+  read('allowed-hosts', 'allowedHosts', hostList);
   problems.check(() => checkPlaceholders(spec, here));
   const needs = spec.needs ?? [];
   return problems.messages.length === before ? { id, needs, spec } : { id, needs };

@@ -9,6 +9,7 @@ import { hasGraph, sinks } from './run-graph.js';
 import { agentBlock, cutText, escapeCell, link } from './markdown.js';
 import { reusedLines } from './reused.js';
 import { outcomeLine, statusCell } from './status.js';
+import { refusedHostsSection } from './refused-hosts.js';
 import { hasChanges, resultRow, tableHead } from './table.js';
 
 const REPORT_FILE = 'report.md';
@@ -36,6 +37,7 @@ export function renderReport(input: ReportInput, limit?: ReportLimit): string {
     ...reusedLines(results),
     ...tableHead(changes),
     ...results.map((r) => resultRow(r, changes)),
+    ...refusedHostsSection(results),
   ].join('\n');
   const agents = leadingWithSinks(results).map((r) => ({ id: r.id, top: agentTop(r), text: agentBody(r, input) }));
   const assemble = (bodies: ReadonlyMap<string, string>, notice = '') =>

@@ -1,6 +1,7 @@
 import type { AgentResult, RunStats, TokenUsage } from '../types.js';
 import { formatChanges, formatCost, formatDuration, formatTokens } from '../util/format.js';
 import { changesOf } from './extras.js';
+import { refusedHostsSection } from './refused-hosts.js';
 import { criticalPath, flowchart, hasGraph } from './run-graph.js';
 import { escapeCell } from './markdown.js';
 import { reusedLines } from './reused.js';
@@ -154,6 +155,7 @@ export function renderSummary(
       `(of ${stats.parallelism} at once) · total cost ${formatCost(stats.totalCostUsd)} · ` +
       totalTokens(stats.totalUsage),
     ...rateLimitNote(stats),
+    ...refusedHostsSection(results, 50),
     '',
     ...reusedLines(results),
     '> Speedup and efficiency are estimates of the one-after-another run. Agents that start together on one ' +

@@ -129,6 +129,7 @@ describe('getInputs', () => {
       'retention-days': '90',
       'artifacts-dir': 'out/zips',
       'agent-user': 'ci-agents',
+      'allowed-hosts': 'github api.example.com',
     });
     const inputs = getInputs();
     expect(inputs.maxParallel).toBe(4);
@@ -144,6 +145,7 @@ describe('getInputs', () => {
       appendSystemPrompt: 'Answer in English.',
       claudeArgs: ['--debug', 'api hooks', '--setting-sources=user'],
       timeoutMinutes: 2.5,
+      allowedHosts: ['github.com', '*.github.com', '*.githubusercontent.com', 'api.example.com'],
     });
     expect(inputs.retries).toBe(0);
     expect(inputs.claudePath).toBe('/opt/claude');
