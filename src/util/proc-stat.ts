@@ -11,6 +11,8 @@ export interface ProcStat {
   cutime: number;
   cstime: number;
   rssPages: number;
+  /** When the process started, in ticks since boot: with the pid, names one process for good. */
+  startTicks: number;
 }
 
 /** The fields of a `/proc/<pid>/stat` line that the action and the benchmark read (times in ticks). */
@@ -30,6 +32,7 @@ export function parseStat(text: string): ProcStat {
     cutime: Number(f[13]),
     cstime: Number(f[14]),
     rssPages: Number(f[21]),
+    startTicks: Number(f[19]),
   };
 }
 

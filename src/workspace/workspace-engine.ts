@@ -18,6 +18,11 @@ export interface WorkspaceEngine {
   close(): Promise<void>;
   /** Settles when what the engine makes once per run is made. */
   ready: Promise<void>;
+  /**
+   * Which engine served its agents, for an engine that chooses at run time (overlay mounts, or git where the run
+   * cannot mount); undefined before its first agent.
+   */
+  served?(): Promise<'overlay' | 'git'> | undefined;
 }
 
 export interface EngineOptions {

@@ -8,6 +8,8 @@ import { copyEngine } from './copy.js';
 import { emptyEngine } from './empty.js';
 import { removeTree } from './remove.js';
 import { sharedEngine } from './shared.js';
+import { overlayEngine, type MountSupport } from './overlay.js';
+import { findMounter, sweepLeftovers } from './overlay-mounts.js';
 import type { OpenEngine, WorkspaceEngine } from './workspace-engine.js';
 import { worktreeEngine } from './worktree.js';
 
@@ -33,13 +35,20 @@ export interface Workspaces {
    * do not wait for it; a benchmark timing one folder does.
    */
   ready: Promise<void>;
+  /** What served each mode whose engine chose at run time, for the log and the summary; undefined if none did. */
+  served(): Promise<string | undefined>;
 }
+
+/** `auto`: overlay mounts for worktrees and copies where the run can mount; `git`: git worktrees and copies. */
+export type EnginePreference = 'auto' | 'git';
 
 interface OpenOptions {
   /** The run's folder; worktrees and copies go in its `.workspaces/` (an agent id cannot start with '.'). */
   runDir: string;
   signal: AbortSignal;
   specs: readonly AgentSpec[];
+  /** The `workspace-engine` input; `git` when not given. */
+  engine?: EnginePreference;
 }
 
 /**
@@ -51,10 +60,15 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
   const root = path.join(options.runDir, '.workspaces');
   const turn = limiter(1);
   const modes = Object.keys(ENGINES) as WorkspaceMode[];
+  const support = mountSupport();
+  const engineOf = (mode: WorkspaceMode): OpenEngine =>
+    options.engine === 'auto' && (mode === 'worktree' || mode === 'copy')
+      ? overlayEngine(mode, ENGINES[mode], support)
+      : ENGINES[mode];
   const engines = new Map<WorkspaceMode, WorkspaceEngine>(
     modes.map((mode) => {
       const agents = options.specs.filter((s) => plan.modeOf(s) === mode).length;
-      return [mode, ENGINES[mode]({ plan, root, signal: options.signal, agents, turn })];
+      return [mode, engineOf(mode)({ plan, root, signal: options.signal, agents, turn })];
     }),
   );
   const all = [...engines.values()];
@@ -69,5 +83,31 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
     prepare: (spec) => engines.get(plan.modeOf(spec))!.prepare(spec),
     close,
     ready: Promise.all(all.map((engine) => engine.ready)).then(() => undefined),
+    served: () => servedBy(engines),
   };
+}
+
+/** `worktree: overlay, copy: git`: what served each mode that chose at run time. */
+async function servedBy(engines: ReadonlyMap<WorkspaceMode, WorkspaceEngine>): Promise<string | undefined> {
+  const parts: string[] = [];
+  for (const [mode, engine] of engines) {
+    const served = await engine.served?.();
+    if (served) parts.push(`${mode}: ${served === 'overlay' ? 'overlay mounts' : 'git'}`);
+  }
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/**
+ * Whether this run can mount, found once: and if it can, the overlays a killed step of this action left are taken
+ * down first (lazily), so that the runner can clean `$RUNNER_TEMP`.
+ */
+function mountSupport(): MountSupport {
+  let found: ReturnType<MountSupport> | undefined;
+  return () =>
+    (found ??= findMounter().then(async (mounter) => {
+      if (typeof mounter !== 'string') return mounter;
+      const swept = await sweepLeftovers(mounter);
+      if (swept.length) core.info(`Took down ${swept.length} overlay mounts an earlier run left: ${swept.join(', ')}`);
+      return mounter;
+    }));
 }
