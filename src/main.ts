@@ -170,7 +170,12 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     specs.map((s) => s.id),
     { run: runPage() },
   );
-  const workspaces = openWorkspaces(m.workspacePlan, { runDir: m.runDir, signal: m.cancel.signal, specs });
+  const workspaces = openWorkspaces(m.workspacePlan, {
+    runDir: m.runDir,
+    signal: m.cancel.signal,
+    specs,
+    engine: inputs.workspaceEngine,
+  });
   let finished: AgentResult[];
   try {
     finished = await core.group('Agents', () =>
@@ -203,6 +208,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
   const agentsCpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
   const rateLimits = { events: concurrency.events, lowest: concurrency.lowest, adaptive: concurrency.adapt };
   const stats = computeStats(results, maxParallel, agentsCpu, rateLimits);
+  stats.workspaceEngines = await workspaces.served();
   return { results, stats, answers: readAnswers(results, secrets), runDir: m.runDir };
 }
 

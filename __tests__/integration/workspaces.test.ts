@@ -96,7 +96,7 @@ describe.each(OWN_TREE_ENGINES)('agents, each in its own %s of a repository (eng
   });
 
   it(`is served by ${preference === 'git' ? 'git' : 'overlay mounts'}`, () => {
-    expect(outcome.served).toBe(preference === 'git' ? undefined : `${engine}: overlay mounts`);
+    expect(outcome.served).toBe(preference === 'git' ? undefined : `${engine} by overlay mounts`);
   });
 
   it('lets an agent read a file of the repository from its working directory', () => {

@@ -42,6 +42,7 @@ export const INPUT_DEFAULTS = {
   'working-directory': '',
   workspace: '',
   ref: '',
+  'workspace-engine': 'auto',
   settings: '',
   'mcp-config': '',
 } as const;
@@ -70,6 +71,7 @@ export const FAIL_ON_VALUES = ['any', 'all', 'never'] as const;
 export const UPLOAD_MODES = ['per-agent', 'combined', 'none'] as const;
 export const COMMENT_MODES = ['auto', 'new', 'off'] as const;
 export const WORKSPACE_MODES = ['worktree', 'copy', 'shared', 'empty'] as const;
+export const WORKSPACE_ENGINES = ['auto', 'git'] as const;
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

@@ -11,6 +11,7 @@ import {
   PERMISSION_MODES,
   UPLOAD_MODES,
   WORKSPACE_MODES,
+  WORKSPACE_ENGINES,
   type InputName,
 } from './action-interface.js';
 import { readJsonSchema } from './json-schema-input.js';
@@ -73,6 +74,8 @@ export interface Inputs {
   workingDirectory: string;
   /** The commit worktrees start from, as given; empty means the checkout's HEAD. */
   ref: string;
+  /** `auto`: overlay mounts for worktrees and copies where the run can mount; `git`: always git's. */
+  workspaceEngine: (typeof WORKSPACE_ENGINES)[number];
 }
 
 /**
@@ -157,6 +160,7 @@ export function getInputs(): Inputs {
     agentUser: optional('agent-user', agentUserSetting) ?? 'auto',
     workingDirectory,
     ref: readInput('ref'),
+    workspaceEngine: optional('workspace-engine', (v, w) => oneOf(v, WORKSPACE_ENGINES, w)) ?? 'auto',
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));

@@ -143,6 +143,7 @@ export function renderSummary(
       `(of ${stats.parallelism} at once) · total cost ${formatCost(stats.totalCostUsd)} · ` +
       totalTokens(stats.totalUsage),
     ...rateLimitNote(stats),
+    ...(stats.workspaceEngines ? ['', `Workspaces: ${stats.workspaceEngines}.`] : []),
     '',
     '> Speedup and efficiency are estimates of the one-after-another run. Agents that start together on one ' +
       'runner wait on each other’s CPU while they start up, which stretches every duration; so the estimate ' +

@@ -87,12 +87,12 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
   };
 }
 
-/** `worktree: overlay, copy: git`: what served each mode that chose at run time. */
+/** `worktree by overlay mounts, copy by git`: what served each mode that chose at run time. */
 async function servedBy(engines: ReadonlyMap<WorkspaceMode, WorkspaceEngine>): Promise<string | undefined> {
   const parts: string[] = [];
   for (const [mode, engine] of engines) {
     const served = await engine.served?.();
-    if (served) parts.push(`${mode}: ${served === 'overlay' ? 'overlay mounts' : 'git'}`);
+    if (served) parts.push(`${mode} by ${served === 'overlay' ? 'overlay mounts' : 'git'}`);
   }
   return parts.length ? parts.join(', ') : undefined;
 }
