@@ -40,8 +40,8 @@ function unescapeMountField(field: string): string {
 }
 
 /**
- * The mount points of this action's overlays in a mount table whose makers are no longer running, deepest
- * first. Other overlays (Docker's, another tool's) and those of a run still going are left out.
+ * The mount points of this action's overlays in a mount table whose makers are no longer running, the
+ * latest first. Other overlays (Docker's, another tool's) and those of a run still going are left out.
  */
 export function leftoverMounts(mounts: string, alive: (pid: number, startTicks: number) => boolean): string[] {
   const found: string[] = [];
@@ -52,17 +52,8 @@ export function leftoverMounts(mounts: string, alive: (pid: number, startTicks: 
     if (!m || alive(Number(m[1]), Number(m[2]))) continue;
     found.push(unescapeMountField(target));
   }
-  return found.sort((a, b) => b.length - a.length);
-}
-
-/** The mount points of this process's own overlays still mounted. */
-export function ownMounts(mounts: string): string[] {
-  const source = ownMountSource();
-  return mounts
-    .split('\n')
-    .map((line) => line.split(' '))
-    .filter(([s, , type]) => type === 'overlay' && s === source)
-    .map(([, target]) => unescapeMountField(target!));
+  // The table lists mounts in the order they were made: taken down last first, a mount on top of another goes first.
+  return found.reverse();
 }
 
 /**
