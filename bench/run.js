@@ -493,7 +493,8 @@ async function runAction(
         log(`  ${mode} N=${n}: taking too long, cancelling the action`);
         stop();
       },
-      (mode === 'sequential' ? n : cap ? Math.ceil(n / cap) : 1) * (latency + 60_000) + 120_000,
+      // Plus 6 s per agent: on a machine loaded by other work, 50 start-ups alone took longer than the rest allows.
+      (mode === 'sequential' ? n : cap ? Math.ceil(n / cap) : 1) * (latency + 60_000) + 120_000 + n * 6_000,
     );
     const endTicker = ticker(
       `  ${mode} N=${n}`,

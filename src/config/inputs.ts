@@ -131,9 +131,7 @@ export function getInputs(): Inputs {
     settings: optional('settings', (v, w) => jsonOrFile(v, workspace, w)),
     mcpConfig: optional('mcp-config', (v, w) => jsonOrFile(v, workspace, w)),
   };
-  if (defaults.model && defaults.fallbackModel === defaults.model) {
-    problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);
-  }
+  checkFallbackModel(defaults, problems);
   const inputs = {
     workspace,
     maxParallel: optional('max-parallel', positiveInteger),
@@ -205,6 +203,12 @@ export function boolean(value: string, what: string): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true;
   if (['false', 'False', 'FALSE'].includes(value)) return false;
   throw new InputError(`${what} must be true or false; got ${JSON.stringify(value)}`);
+}
+
+function checkFallbackModel(defaults: AgentDefaults, problems: Problems): void {
+  if (defaults.model && defaults.fallbackModel === defaults.model) {
+    problems.add(`Input 'fallback-model' must differ from input 'model' (both are ${JSON.stringify(defaults.model)})`);
+  }
 }
 
 /** The `working-directory` input: a folder, relative to the workspace; the workspace itself when empty. */
