@@ -27,7 +27,12 @@ import { benchAggregate, parseAggregateSpec } from './aggregate.js';
 import { benchProxy } from './proxy.js';
 import { makeSyntheticRepo } from './synthetic-repo.js';
 import { measureSetup } from './workspace-setup.js';
-import { checkWorkspaceTarget, renderWorkspacesMarkdown, summarizeWorkspaces } from './workspaces-report.js';
+import {
+  checkWorkspaceTargets,
+  renderWorkspacesMarkdown,
+  summarizeWorkspaces,
+  WORKSPACE_WAYS,
+} from './workspaces-report.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROBE = pathToFileURL(path.join(HERE, 'probe.js')).href;
@@ -499,7 +504,8 @@ async function runAction(
         log(`  ${mode} N=${n}: taking too long, cancelling the action`);
         stop();
       },
-      (mode === 'sequential' ? n : cap ? Math.ceil(n / cap) : 1) * (latency + 60_000) + 120_000,
+      // Plus 6 s per agent: on a machine loaded by other work, 50 start-ups alone took longer than the rest allows.
+      (mode === 'sequential' ? n : cap ? Math.ceil(n / cap) : 1) * (latency + 60_000) + 120_000 + n * 6_000,
     );
     const endTicker = ticker(
       `  ${mode} N=${n}`,
@@ -951,7 +957,7 @@ async function capacityRuns(info, command, startedAt, runs, measure) {
 
 /**
  * `--workspaces`: a synthetic repository; one folder made alone, each way; then per N the action with every agent
- * in a worktree of it and with every agent in an empty folder, alternating which goes first.
+ * in a git worktree of it, in an overlay mount of it, and in an empty folder, rotating which goes first.
  * @param {{ info: any, command: string, startedAt: string, solo: any, measure: (run: () => Promise<any>) => Promise<void>,
  *   runs: any[], discarded: any[] }} b
  */
@@ -979,11 +985,17 @@ async function benchWorkspaces({ info, command, startedAt, solo, measure, runs, 
     for (const n of ns) {
       log(`N = ${n}`);
       for (let rep = 0; rep < repeat; rep++) {
-        for (const workspace of rep % 2 ? ['empty', 'worktree'] : ['worktree', 'empty']) {
+        // Each repetition starts with another way, so that no way always runs on the machine as the last one left it.
+        const ways = WORKSPACE_WAYS.map((_, i) => WORKSPACE_WAYS[(i + rep) % WORKSPACE_WAYS.length]);
+        for (const way of ways) {
           await measure(async () => {
-            const inputs = { 'working-directory': repo.dir, workspace };
+            const inputs = {
+              'working-directory': repo.dir,
+              workspace: way === 'overlay' ? 'worktree' : way,
+              'workspace-engine': way === 'overlay' ? 'auto' : 'git',
+            };
             const r = await runAction('action', n, rep, latencyMs, { inputs, diskOf: os.tmpdir() });
-            return { ...r, mode: workspace };
+            return { ...r, mode: way };
           });
         }
       }
@@ -996,9 +1008,13 @@ async function benchWorkspaces({ info, command, startedAt, solo, measure, runs, 
       finishedAt: new Date().toISOString(),
       repo: { files: repo.files, bytes: repo.bytes, commit: repo.commit },
       repoUnchanged: state() === before,
+      mountsLeft: fs
+        .readFileSync('/proc/self/mounts', 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('claude-agent-matrix-overlay-')).length,
       setup,
       rows,
-      target: checkWorkspaceTarget(rows),
+      targets: checkWorkspaceTargets(rows),
       solo,
       runs,
       discarded,
@@ -1009,8 +1025,9 @@ async function benchWorkspaces({ info, command, startedAt, solo, measure, runs, 
     console.log(`\n${renderWorkspacesMarkdown(data)}`);
     log(`wrote workspaces.json and workspaces.md to ${outDir}`);
     const failures = runs.reduce((sum, r) => sum + r.failures.length, 0);
-    if (failures || !data.repoUnchanged) {
-      log(`${failures} agent runs failed${data.repoUnchanged ? '' : '; the repository was changed'}`);
+    if (failures || !data.repoUnchanged || data.mountsLeft) {
+      const left = data.mountsLeft ? `; ${data.mountsLeft} mounts left` : '';
+      log(`${failures} agent runs failed${data.repoUnchanged ? '' : '; the repository was changed'}${left}`);
       process.exitCode = 1;
     }
   } finally {

@@ -26,8 +26,8 @@ const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 
 /**
  * @param {string} name
  * @param {number} count
- * @param {(i: number) => Promise<string | { dir: string, ms: number }>} make makes folder i and returns it (and
- *   how long making it took, where that is not all of the call)
+ * @param {(i: number) => Promise<string | { dir: string, ms: number, disk?: string }>} make makes folder i and
+ *   returns it (and how long making it took, where that is not all of the call, and where its own disk is)
  * @param {(dir: string, i: number) => Promise<void>} remove
  * @param {{ before?: () => Promise<void>, after?: () => Promise<void> }} [hooks]
  */
@@ -41,6 +41,7 @@ async function measure(name, count, make, remove, hooks = {}) {
   const disk = [];
   const removal = [];
   const dirs = [];
+  const disks = [];
   for (let i = 0; i < count; i++) {
     const c = cpuNow();
     const t = performance.now();
@@ -48,8 +49,9 @@ async function measure(name, count, make, remove, hooks = {}) {
     wall.push(typeof made === 'string' ? performance.now() - t : made.ms);
     cpu.push(cpuNow() - c);
     dirs.push(typeof made === 'string' ? made : made.dir);
+    disks.push(typeof made === 'string' ? made : (made.disk ?? made.dir));
   }
-  for (const dir of dirs) disk.push(diskKb(dir));
+  for (const dir of disks) disk.push(diskKb(dir));
   for (const [i, dir] of dirs.entries()) {
     const t = performance.now();
     await remove(dir, i);
@@ -87,9 +89,15 @@ export async function measureSetup(repo, scratch, count = 5) {
   }));
   const signal = new AbortController().signal;
 
-  for (const mode of /** @type {const} */ (['worktree', 'copy'])) {
+  const ways = /** @type {const} */ ([
+    ['worktree', 'git'],
+    ['copy', 'git'],
+    ['worktree', 'auto'],
+    ['copy', 'auto'],
+  ]);
+  for (const [mode, engine] of ways) {
     const modeSpecs = specs.map((s) => ({ ...s, workspace: mode }));
-    const runDir = fs.mkdtempSync(path.join(scratch, `setup-${mode}-`));
+    const runDir = fs.mkdtempSync(path.join(scratch, `setup-${mode}-${engine}-`));
     const plan = await planWorkspaces({ workingDirectory: repo, ref: '', specs: modeSpecs });
     /** @type {ReturnType<typeof openWorkspaces>} */
     let ws;
@@ -97,18 +105,22 @@ export async function measureSetup(repo, scratch, count = 5) {
     const prepared = new Map();
     results.push(
       await measure(
-        `action: ${mode}${mode === 'worktree' ? ' (from a stored copy of the objects)' : ''}`,
+        engine === 'auto'
+          ? `action: ${mode}, overlay mount`
+          : `action: ${mode}${mode === 'worktree' ? ' (from a stored copy of the objects)' : ''}`,
         count,
         async (i) => {
           const p = await ws.prepare(modeSpecs[i]);
           if (!p) throw new Error('nothing prepared');
           prepared.set(p.cwd, p);
-          return { dir: p.cwd, ms: p.setupMs };
+          // An overlay's own disk is its upper layer (the merged view shows the whole repository).
+          const disk = engine === 'auto' ? path.join(runDir, '.workspaces', `.${modeSpecs[i].id}`) : p.cwd;
+          return { dir: p.cwd, ms: p.setupMs, disk };
         },
         async (dir) => prepared.get(dir)?.cleanup(),
         {
           before: async () => {
-            ws = openWorkspaces(plan, { runDir, signal, specs: modeSpecs });
+            ws = openWorkspaces(plan, { runDir, signal, specs: modeSpecs, engine });
             // What is made once a run (the stored copy of the objects) is counted apart, as "once".
             await ws.ready;
           },

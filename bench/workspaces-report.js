@@ -1,64 +1,78 @@
-// `npm run bench -- --workspaces`: the runs with agents in worktrees of the synthetic repository and in empty
-// folders, per N, checked against the target, as Markdown.
+// `npm run bench -- --workspaces`: the runs with agents in git worktrees of the synthetic repository, in overlay
+// mounts of it, and in empty folders, per N, checked against the targets, as Markdown.
 import { median } from './report.js';
 
-/** At N = 20, the wall time with `worktree` is at most this times that with `empty`. */
-const WORKTREE_TARGET = { n: 20, ratio: 1.1 };
+/** The ways measured, as the `mode` of bench/run.js's records. */
+export const WORKSPACE_WAYS = /** @type {const} */ (['empty', 'worktree', 'overlay']);
+
+/** Each way's wall time at most this times that with `empty` at N; and overlays made in under 50 ms (median). */
+const TARGETS = [
+  { way: 'worktree', n: 20, ratio: 1.1 },
+  { way: 'overlay', n: 20, ratio: 1.05 },
+  { way: 'overlay', n: 50, ratio: 1.1 },
+];
+const OVERLAY_SETUP_TARGET_MS = 50;
 
 /**
- * @param {any[]} runs records of bench/run.js, `mode` being the workspace (`empty` or `worktree`)
+ * @param {any[]} runs records of bench/run.js, `mode` being one of WORKSPACE_WAYS
  * @param {number[]} ns
  */
 export function summarizeWorkspaces(runs, ns) {
   return ns.map((n) => {
-    const of = (/** @type {string} */ mode) => runs.filter((r) => r.mode === mode && r.n === n);
-    const empty = of('empty');
-    const worktree = of('worktree');
-    const emptyWallMs = median(empty.map((r) => r.wallMs));
-    const worktreeWallMs = median(worktree.map((r) => r.wallMs));
-    const setup = worktree.flatMap((r) => r.setupMs ?? []);
-    const diskPerAgent = worktree.map((r) => (r.diskPeakMb ?? NaN) / n);
-    return {
-      n,
-      emptyWallMs,
-      emptyWallsMs: empty.map((r) => r.wallMs),
-      worktreeWallMs,
-      worktreeWallsMs: worktree.map((r) => r.wallMs),
-      ratio: emptyWallMs && worktreeWallMs ? worktreeWallMs / emptyWallMs : null,
-      setupMedianMs: median(setup),
-      setupMaxMs: setup.length ? Math.max(...setup) : null,
-      diskPerAgentMb: median(diskPerAgent),
-      lastSpawnMs: {
-        empty: median(empty.map((r) => r.lastSpawnMs ?? NaN)),
-        worktree: median(worktree.map((r) => r.lastSpawnMs ?? NaN)),
-      },
-      agentsCpuMs: {
-        empty: median(empty.map((r) => r.agentsCpuMs)),
-        worktree: median(worktree.map((r) => r.agentsCpuMs)),
-      },
-      failures: [...empty, ...worktree].reduce((sum, r) => sum + r.failures.length, 0),
-    };
+    /** @type {Record<string, any>} */
+    const by = {};
+    for (const way of WORKSPACE_WAYS) {
+      const of = runs.filter((r) => r.mode === way && r.n === n);
+      const setup = of.flatMap((r) => r.setupMs ?? []);
+      by[way] = {
+        wallMs: median(of.map((r) => r.wallMs)),
+        wallsMs: of.map((r) => r.wallMs),
+        setupMedianMs: median(setup),
+        setupMaxMs: setup.length ? Math.max(...setup) : null,
+        diskPerAgentMb: median(of.map((r) => (r.diskPeakMb ?? NaN) / n)),
+        lastSpawnMs: median(of.map((r) => r.lastSpawnMs ?? NaN)),
+        agentsCpuMs: median(of.map((r) => r.agentsCpuMs)),
+        failures: of.reduce((sum, r) => sum + r.failures.length, 0),
+      };
+    }
+    const ratio = (/** @type {string} */ way) =>
+      by.empty.wallMs && by[way].wallMs ? by[way].wallMs / by.empty.wallMs : null;
+    return { n, by, ratio: { worktree: ratio('worktree'), overlay: ratio('overlay') } };
   });
 }
 
 /** @param {ReturnType<typeof summarizeWorkspaces>} rows */
-export function checkWorkspaceTarget(rows) {
-  const row = rows.find((r) => r.n === WORKTREE_TARGET.n);
-  if (!row || row.ratio === null) return `not measured (no N = ${WORKTREE_TARGET.n})`;
-  const met = row.ratio <= WORKTREE_TARGET.ratio;
-  return `${met ? '**met**' : '**not met**'} (${row.ratio.toFixed(3)}×)`;
+export function checkWorkspaceTargets(rows) {
+  const lines = TARGETS.map(({ way, n, ratio }) => {
+    const row = rows.find((r) => r.n === n);
+    const got = row?.ratio[/** @type {'worktree' | 'overlay'} */ (way)];
+    const what = `at N = ${n}, the wall time with \`${way}\` at most ${ratio}× that with \`empty\``;
+    if (got === null || got === undefined) return `${what}: not measured`;
+    return `${what}: ${got <= ratio ? '**met**' : '**not met**'} (${got.toFixed(3)}×)`;
+  });
+  const setup = median(
+    rows.flatMap((r) => (Number.isFinite(r.by.overlay.setupMedianMs) ? [r.by.overlay.setupMedianMs] : [])),
+  );
+  const what = `an overlay made in under ${OVERLAY_SETUP_TARGET_MS} ms (median, with agents running)`;
+  lines.push(
+    setup === null
+      ? `${what}: not measured`
+      : `${what}: ${setup < OVERLAY_SETUP_TARGET_MS ? '**met**' : '**not met**'} (${Math.round(setup)} ms)`,
+  );
+  return lines;
 }
 
 const s = (/** @type {number | null} */ ms) =>
   ms === null || !Number.isFinite(ms) ? '–' : `${(ms / 1000).toFixed(1)} s`;
 const ms = (/** @type {number | null} */ v) => (v === null || !Number.isFinite(v) ? '–' : `${Math.round(v)} ms`);
 const mb = (/** @type {number | null} */ v) => (v === null || !Number.isFinite(v) ? '–' : `${v.toFixed(1)} MB`);
+const x = (/** @type {number | null} */ v) => (v === null ? '–' : `${v.toFixed(3)}×`);
 
 /** @param {any} data */
 export function renderWorkspacesMarkdown(data) {
   const { machine: m, config: c, repo, setup, rows } = data;
   const lines = [
-    '# Benchmark: agents in worktrees of a repository, against agents in empty folders',
+    '# Benchmark: agents in git worktrees and in overlay mounts of a repository, against agents in empty folders',
     '',
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; Claude Code CLI ${m.cliVersion}. ` +
       `Action: commit ${m.commit}, dist/index.js ${m.distSha256}.`,
@@ -69,7 +83,8 @@ export function renderWorkspacesMarkdown(data) {
     '',
     '## Making one folder, with no agents running',
     '',
-    'Each way makes 5 folders one after another, as the action does. "Once" is what a run makes once (the action\'s stored copy of the commit\'s objects).',
+    'Each way makes 5 folders one after another, as the action does. "Once" is what a run makes once (the stored ' +
+      "copy of the commit's objects; for overlays, the lower layer and one trial mount). An overlay's disk is its upper layer's.",
     '',
     '| way | once per run | per folder, median / max | CPU per folder | disk per folder | removing one |',
     '|---|---:|---:|---:|---:|---:|',
@@ -80,22 +95,26 @@ export function renderWorkspacesMarkdown(data) {
     '',
     '## With agents',
     '',
-    '| N | wall, empty | wall, worktree | worktree / empty | worktree made in, median / max | disk per agent (peak) | last agent started, empty / worktree | failures |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map(
-      (/** @type {any} */ r) =>
-        `| ${r.n} | ${s(r.emptyWallMs)} | ${s(r.worktreeWallMs)} | ${r.ratio === null ? '–' : `${r.ratio.toFixed(3)}×`} | ` +
-        `${ms(r.setupMedianMs)} / ${ms(r.setupMaxMs)} | ${mb(r.diskPerAgentMb)} | ${s(r.lastSpawnMs.empty)} / ${s(r.lastSpawnMs.worktree)} | ${r.failures} |`,
-    ),
+    '| N | wall, empty | wall, worktree | wall, overlay | worktree / empty | overlay / empty | made in, worktree (median / max) | made in, overlay (median / max) | last agent started, empty / worktree / overlay | failures |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((/** @type {any} */ r) => {
+      const { empty, worktree, overlay } = r.by;
+      return (
+        `| ${r.n} | ${s(empty.wallMs)} | ${s(worktree.wallMs)} | ${s(overlay.wallMs)} | ${x(r.ratio.worktree)} | ${x(r.ratio.overlay)} | ` +
+        `${ms(worktree.setupMedianMs)} / ${ms(worktree.setupMaxMs)} | ${ms(overlay.setupMedianMs)} / ${ms(overlay.setupMaxMs)} | ` +
+        `${s(empty.lastSpawnMs)} / ${s(worktree.lastSpawnMs)} / ${s(overlay.lastSpawnMs)} | ${empty.failures + worktree.failures + overlay.failures} |`
+      );
+    }),
     '',
     'Wall times are from starting `node dist/index.js` to its exit. "Made in" is the action\'s own figure from its log ' +
-      "(`git worktree add`, not the wait for the index to settle). Disk per agent is the most the file system's use grew " +
-      'during the run, over N (other work on the machine counts too).',
+      '(`git worktree add`, or the overlay mount, not the wait for the index to settle). `worktree` is ' +
+      '`workspace: worktree` with `workspace-engine: git`; `overlay` the same with `workspace-engine: auto`.',
     '',
-    '## Target',
+    '## Targets',
     '',
-    `- at N = ${WORKTREE_TARGET.n}, the wall time with \`worktree\` at most ${WORKTREE_TARGET.ratio}× that with \`empty\`: ${checkWorkspaceTarget(rows)}`,
+    ...checkWorkspaceTargets(rows).map((line) => `- ${line}`),
     `- the repository unchanged after every run: ${data.repoUnchanged ? '**yes**' : '**no**'}`,
+    `- no mount of the action left after the runs: ${data.mountsLeft === 0 ? '**yes**' : `**no** (${data.mountsLeft})`}`,
     '',
   ];
   return lines.join('\n');

@@ -208,6 +208,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     signal: m.cancel.signal,
     specs,
     repositoryConfig: m.repositoryConfig,
+    engine: inputs.workspaceEngine,
   });
   const specById = new Map(specs.map((s) => [s.id, s]));
   let finished: AgentResult[];
@@ -255,6 +256,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     ...(m.apiProxy && { api: { ...m.apiProxy.counts } }),
   };
   const stats = computeStats(results, maxParallel, agentsCpu, rateLimits);
+  stats.workspaceEngines = await workspaces.served();
   return { results, stats, answers: readAnswers(results, secrets), runDir: m.runDir };
 }
 

@@ -243,6 +243,8 @@ export interface RunStats {
   /** Every agent's tokens added up. */
   totalUsage: TokenUsage;
   rateLimits?: RateLimits;
+  /** What made the worktrees and copies, where it was chosen at run time: `worktree by overlay mounts, copy by git`. */
+  workspaceEngines?: string;
 }
 
 /** What the report, the comment and the issue are rendered from: results and answers already made safe. */

@@ -5,7 +5,7 @@ import { stageAgentFolder } from '../../src/artifacts/stage.js';
 import { runAgents } from '../../src/schedule/run-agents.js';
 import type { AgentResult, AgentSpec } from '../../src/types.js';
 import { planWorkspaces } from '../../src/workspace/checkout.js';
-import { openWorkspaces } from '../../src/workspace/workspaces.js';
+import { openWorkspaces, type EnginePreference } from '../../src/workspace/workspaces.js';
 import { context, spec, tempDir } from '../support/agents.js';
 import { checkoutState, commitAll, git, makeRepo, writeFiles } from '../support/repos.js';
 import { useStandIns } from '../support/fixture.js';
@@ -17,11 +17,11 @@ const standIns = useStandIns({ model: { latencyMs: 300 } });
 async function run(
   specs: AgentSpec[],
   workingDirectory: string,
-  options: { ref?: string; retries?: number; maxParallel?: number } = {},
+  options: { ref?: string; retries?: number; maxParallel?: number; engine?: EnginePreference } = {},
 ) {
   const ctx = context(standIns.model.url, { retries: options.retries ?? 0 });
   const plan = await planWorkspaces({ workingDirectory, ref: options.ref ?? '', specs });
-  const workspaces = openWorkspaces(plan, { runDir: ctx.runDir, signal: ctx.signal, specs });
+  const workspaces = openWorkspaces(plan, { runDir: ctx.runDir, signal: ctx.signal, specs, engine: options.engine });
   let results: AgentResult[];
   try {
     results = await runAgents(specs, { maxParallel: options.maxParallel ?? specs.length, ctx, workspaces });
@@ -29,7 +29,7 @@ async function run(
     await workspaces.close();
   }
   const byId = Object.fromEntries(results.map((r) => [r.id, r]));
-  return { results, byId, runDir: ctx.runDir };
+  return { results, byId, runDir: ctx.runDir, served: await workspaces.served() };
 }
 
 const filesUnder = (dir: string): string[] =>
@@ -41,10 +41,16 @@ const filesUnder = (dir: string): string[] =>
         .sort()
     : [];
 
-// The engines that give each agent a tree of its own on a git checkout: every test of this block holds for each.
-const OWN_TREE_ENGINES = ['worktree', 'copy'] as const;
+// The modes that give each agent a tree of its own on a git checkout, each served by git (worktrees, copies) and
+// by overlay mounts (this machine can mount: the tests run as root): every test of this block holds for each.
+const OWN_TREE_ENGINES = [
+  ['worktree', 'git'],
+  ['copy', 'git'],
+  ['worktree', 'auto'],
+  ['copy', 'auto'],
+] as const;
 
-describe.each(OWN_TREE_ENGINES)('agents, each in its own %s of a repository', (engine) => {
+describe.each(OWN_TREE_ENGINES)('agents, each in its own %s of a repository (engine %s)', (engine, preference) => {
   let repo: string;
   let commit: string;
   let before: ReturnType<typeof checkoutState>;
@@ -85,7 +91,12 @@ describe.each(OWN_TREE_ENGINES)('agents, each in its own %s of a repository', (e
         ),
       ].map((s) => ({ ...s, workspace: engine })),
       repo,
+      { engine: preference },
     );
+  });
+
+  it(`is served by ${preference === 'git' ? 'git' : 'overlay mounts'}`, () => {
+    expect(outcome.served).toBe(preference === 'git' ? undefined : `${engine} by overlay mounts`);
   });
 
   it('lets an agent read a file of the repository from its working directory', () => {

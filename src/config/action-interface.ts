@@ -43,6 +43,7 @@ export const INPUT_DEFAULTS = {
   'working-directory': '',
   workspace: '',
   ref: '',
+  'workspace-engine': 'auto',
   settings: '',
   'mcp-config': '',
   review: 'off',
@@ -97,6 +98,7 @@ export const API_PROXY_SETTINGS = ['auto', 'off'] as const;
 export const CHANGES_MODES = ['patch', 'pull-request', 'one-pull-request', 'push'] as const;
 export const REPOSITORY_CONFIG_SETTINGS = ['auto', 'base', 'head', 'none'] as const;
 export type RepositoryConfigSetting = (typeof REPOSITORY_CONFIG_SETTINGS)[number];
+export const WORKSPACE_ENGINES = ['auto', 'git'] as const;
 
 /** The CLI's `--permission-mode` values, over the versions the action supports (`default` in older ones). */
 export const PERMISSION_MODES = ['default', 'manual', 'acceptEdits', 'auto', 'bypassPermissions', 'dontAsk', 'plan'];

@@ -14,6 +14,7 @@ import {
   UPLOAD_MODES,
   WORKSPACE_MODES,
   API_PROXY_SETTINGS,
+  WORKSPACE_ENGINES,
   type InputName,
   type RepositoryConfigSetting,
 } from './action-interface.js';
@@ -85,6 +86,8 @@ export interface Inputs {
   apiProxy: (typeof API_PROXY_SETTINGS)[number];
   /** Whose agent configuration (`.claude/`, `.mcp.json`, `CLAUDE.md`) the agents' trees hold. */
   repositoryConfig: RepositoryConfigSetting;
+  /** `auto`: overlay mounts for worktrees and copies where the run can mount; `git`: always git's. */
+  workspaceEngine: (typeof WORKSPACE_ENGINES)[number];
 }
 
 /**
@@ -167,6 +170,7 @@ export function getInputs(): Inputs {
     rerun: optional('rerun', (v, w) => oneOf<RerunMode>(v, RERUN_MODES, w)) ?? 'failed',
     apiProxy: optional('api-proxy', (v, w) => oneOf(v, API_PROXY_SETTINGS, w)) ?? 'auto',
     repositoryConfig: optional('repository-config', repositoryConfigSetting) ?? 'auto',
+    workspaceEngine: optional('workspace-engine', (v, w) => oneOf(v, WORKSPACE_ENGINES, w)) ?? 'auto',
   };
   // The matrix is read last, with the defaults it applies; its problems join the others.
   const source = problems.check(() => readMatrix(workspace));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../util/errors.js';
-import { parseStat } from '../util/proc-stat.js';
+import { startTicksOf, stillRunning } from '../util/proc-stat.js';
 import { failed, privileged, type AgentUser } from './run-as.js';
 
 // The kernel's half of `allowed-hosts`: an nftables table that lets the agent user's processes reach the given
@@ -37,19 +37,9 @@ export function leftoverTables(listing: string, alive: (pid: number, startTime: 
     .map((m) => m[1]!);
 }
 
-/** Whether process `pid` is running and is the one that started at `startTime`, not a later one given its pid. */
-function running(pid: number, startTime: number): boolean {
-  try {
-    return parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).startTime === startTime;
-  } catch {
-    return false;
-  }
-}
-
 /** This process's table name. */
 function ownTable(): string {
-  const startTime = parseStat(fs.readFileSync('/proc/self/stat', 'utf8')).startTime;
-  return `${TAG}_${process.pid}_${startTime}`;
+  return `${TAG}_${process.pid}_${startTicksOf(process.pid) ?? 0}`;
 }
 
 /**
@@ -60,7 +50,7 @@ export async function removeLeftovers(via: AgentUser['via']): Promise<string[]> 
   const listed = await privileged(via, ['nft', 'list', 'tables', 'inet']);
   if (listed.code !== 0) return [];
   const removed: string[] = [];
-  for (const table of leftoverTables(listed.stdout, running)) {
+  for (const table of leftoverTables(listed.stdout, stillRunning)) {
     const r = await privileged(via, ['nft', 'delete', 'table', 'inet', table]);
     if (r.code === 0) removed.push(table);
   }

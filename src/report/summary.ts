@@ -156,6 +156,7 @@ export function renderSummary(
       totalTokens(stats.totalUsage),
     ...rateLimitNote(stats),
     ...refusedHostsSection(results, 50),
+    ...(stats.workspaceEngines ? ['', `Workspaces: ${stats.workspaceEngines}.`] : []),
     '',
     ...reusedLines(results),
     '> Speedup and efficiency are estimates of the one-after-another run. Agents that start together on one ' +

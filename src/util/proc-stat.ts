@@ -11,8 +11,8 @@ export interface ProcStat {
   cutime: number;
   cstime: number;
   rssPages: number;
-  /** When the process started, in ticks since boot: with the pid, it names one process for good. */
-  startTime: number;
+  /** When the process started, in ticks since boot: with the pid, names one process for good. */
+  startTicks: number;
 }
 
 /** The fields of a `/proc/<pid>/stat` line that the action and the benchmark read (times in ticks). */
@@ -32,7 +32,7 @@ export function parseStat(text: string): ProcStat {
     cutime: Number(f[13]),
     cstime: Number(f[14]),
     rssPages: Number(f[21]),
-    startTime: Number(f[19]),
+    startTicks: Number(f[19]),
   };
 }
 
@@ -47,4 +47,21 @@ export function childrenCpuMs(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** When process `pid` started, in ticks since boot; undefined when it is not running. */
+export function startTicksOf(pid: number): number | undefined {
+  try {
+    return parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).startTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the process that started at `startTicks` as `pid` still runs: what a step names its leftovers by
+ * (firewall tables, mounts), since a pid alone may have been given to a later process.
+ */
+export function stillRunning(pid: number, startTicks: number): boolean {
+  return startTicksOf(pid) === startTicks;
 }

@@ -22,7 +22,7 @@ export interface TreeMaker {
   /** Makes `folder.tree` and fills in what its patch is made against. */
   make(folder: OwnFolder): Promise<void>;
   /** Takes away what the tree left outside itself (a worktree's record in the checkout), before it is removed. */
-  release?(folder: OwnFolder): void;
+  release?(folder: OwnFolder): void | Promise<void>;
 }
 
 interface OwnFolders {
@@ -41,7 +41,7 @@ export function ownFolders(options: EngineOptions, prefix: string, maker: TreeMa
 
   const remove = async (folder: OwnFolder): Promise<void> => {
     try {
-      maker.release?.(folder);
+      await maker.release?.(folder);
       await Promise.all([removeTree(folder.tree), removeTree(folder.scratch)]);
     } catch (err) {
       core.warning(`Could not remove ${folder.tree}: ${errorMessage(err)}`);

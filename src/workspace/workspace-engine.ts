@@ -4,10 +4,10 @@ import type { WorkspacePlan } from './checkout.js';
 import type { ConfigureTree } from './repo-config.js';
 
 /**
- * One way of giving agents a folder on the repository: a worktree, a copy, the checkout itself, an empty folder.
- * Another way (an overlay mount over one read-only layer, say) is one more file with an `OpenEngine`, named in
- * `openWorkspaces`; engines that give each agent a tree of its own build on `ownFolders` (own-folder.ts), which
- * makes, renews, collects and removes such trees the same way for all of them.
+ * One way of giving agents a folder on the repository: a worktree, a copy, the checkout itself, an empty folder, an
+ * overlay mount over one read-only layer (overlay.ts, standing in for a worktree or a copy). Engines that give each
+ * agent a tree of its own build on `ownFolders` (own-folder.ts), which makes, renews, collects and removes such
+ * trees the same way for all of them, so what is done to every tree once it is made applies to each.
  */
 export interface WorkspaceEngine {
   /**
@@ -19,6 +19,11 @@ export interface WorkspaceEngine {
   close(): Promise<void>;
   /** Settles when what the engine makes once per run is made. */
   ready: Promise<void>;
+  /**
+   * Which engine served its agents, for an engine that chooses at run time (overlay mounts, or git where the run
+   * cannot mount); undefined before its first agent.
+   */
+  served?(): Promise<'overlay' | 'git'> | undefined;
 }
 
 export interface EngineOptions {

@@ -9,6 +9,8 @@ import { emptyEngine } from './empty.js';
 import { removeTree } from './remove.js';
 import { configureTrees, type RepositoryConfig } from './repo-config.js';
 import { sharedEngine } from './shared.js';
+import { overlayEngine, type MountSupport } from './overlay.js';
+import { findMounter, sweepLeftovers } from './overlay-mounts.js';
 import type { OpenEngine, WorkspaceEngine } from './workspace-engine.js';
 import { worktreeEngine } from './worktree.js';
 
@@ -34,7 +36,12 @@ export interface Workspaces {
    * do not wait for it; a benchmark timing one folder does.
    */
   ready: Promise<void>;
+  /** What served each mode whose engine chose at run time, for the log and the summary; undefined if none did. */
+  served(): Promise<string | undefined>;
 }
+
+/** `auto`: overlay mounts for worktrees and copies where the run can mount; `git`: git worktrees and copies. */
+export type EnginePreference = 'auto' | 'git';
 
 interface OpenOptions {
   /** The run's folder; worktrees and copies go in its `.workspaces/` (an agent id cannot start with '.'). */
@@ -43,6 +50,8 @@ interface OpenOptions {
   specs: readonly AgentSpec[];
   /** What each agent's own tree holds instead of the repository's agent configuration; undefined: its own. */
   repositoryConfig?: RepositoryConfig;
+  /** The `workspace-engine` input; `git` when not given. */
+  engine?: EnginePreference;
 }
 
 /**
@@ -55,10 +64,15 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
   const turn = limiter(1);
   const configure = options.repositoryConfig && configureTrees(options.repositoryConfig);
   const modes = Object.keys(ENGINES) as WorkspaceMode[];
+  const support = mountSupport();
+  const engineOf = (mode: WorkspaceMode): OpenEngine =>
+    options.engine === 'auto' && (mode === 'worktree' || mode === 'copy')
+      ? overlayEngine(mode, ENGINES[mode], support)
+      : ENGINES[mode];
   const engines = new Map<WorkspaceMode, WorkspaceEngine>(
     modes.map((mode) => {
       const agents = options.specs.filter((s) => plan.modeOf(s) === mode).length;
-      return [mode, ENGINES[mode]({ plan, root, signal: options.signal, agents, turn, configure })];
+      return [mode, engineOf(mode)({ plan, root, signal: options.signal, agents, turn, configure })];
     }),
   );
   const all = [...engines.values()];
@@ -73,5 +87,31 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
     prepare: (spec) => engines.get(plan.modeOf(spec))!.prepare(spec),
     close,
     ready: Promise.all(all.map((engine) => engine.ready)).then(() => undefined),
+    served: () => servedBy(engines),
   };
+}
+
+/** `worktree by overlay mounts, copy by git`: what served each mode that chose at run time. */
+async function servedBy(engines: ReadonlyMap<WorkspaceMode, WorkspaceEngine>): Promise<string | undefined> {
+  const parts: string[] = [];
+  for (const [mode, engine] of engines) {
+    const served = await engine.served?.();
+    if (served) parts.push(`${mode} by ${served === 'overlay' ? 'overlay mounts' : 'git'}`);
+  }
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/**
+ * Whether this run can mount, found once: and if it can, the overlays a killed step of this action left are taken
+ * down first (lazily), so that the runner can clean `$RUNNER_TEMP`.
+ */
+function mountSupport(): MountSupport {
+  let found: ReturnType<MountSupport> | undefined;
+  return () =>
+    (found ??= findMounter().then(async (mounter) => {
+      if (typeof mounter !== 'string') return mounter;
+      const swept = await sweepLeftovers(mounter);
+      if (swept.length) core.info(`Took down ${swept.length} overlay mounts an earlier run left: ${swept.join(', ')}`);
+      return mounter;
+    }));
 }

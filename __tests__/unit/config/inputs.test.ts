@@ -98,6 +98,7 @@ describe('getInputs', () => {
       rerun: 'failed',
       apiProxy: 'auto',
       repositoryConfig: 'auto',
+      workspaceEngine: 'auto',
     });
   });
 
@@ -559,6 +560,15 @@ describe('getInputs: the repository agents work on', () => {
     expect(error.message).toContain(`Input 'workspace' must be one of worktree, copy, shared, empty; got "sandbox"`);
     expect(error.message).toMatch(/Input 'settings' is not a valid JSON object/);
     expect(error.message).toMatch(/Input 'mcp-config' "nowhere.json" does not exist .*relative to the workspace/);
+  });
+
+  it('reads workspace-engine, and refuses one it does not know', () => {
+    setInputs({ prompts: '- one', 'workspace-engine': 'git' });
+    expect(getInputs().workspaceEngine).toBe('git');
+    setInputs({ prompts: '- one', 'workspace-engine': 'overlayfs' });
+    expect(refuse('workspace-engine').message).toContain(
+      `Input 'workspace-engine' must be one of auto, git; got "overlayfs"`,
+    );
   });
 });
 

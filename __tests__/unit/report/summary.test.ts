@@ -246,6 +246,14 @@ describe('renderSummary', () => {
     );
   });
 
+  it('says what made the worktrees and copies, when it was chosen at run time', () => {
+    const results = [result(0)];
+    const stats = computeStats(results, 1);
+    expect(renderSummary(results, stats)).not.toContain('Workspaces:');
+    stats.workspaceEngines = 'worktree by overlay mounts, copy by git';
+    expect(renderSummary(results, stats)).toContain('\nWorkspaces: worktree by overlay mounts, copy by git.\n');
+  });
+
   it('draws a mermaid gantt chart of the agents that ran', () => {
     const results = [
       result(0),
