@@ -9,13 +9,13 @@ import { plannedArtifactNames, uploadedArtifactNames, validateArtifactNames } fr
 import { createUploader } from './artifacts/upload.js';
 import { withUploads } from './artifacts/with-uploads.js';
 import { planChanges, wantsChanges } from './changes/changes-plan.js';
-import { writeChangeRecord } from './changes/record.js';
+import { writeChangeRecord } from './changes/change-record.js';
 import { ACTION_SLUG } from './config/action-interface.js';
 import { getChangesInputs } from './config/changes-inputs.js';
 import { getInputs, type Inputs } from './config/inputs.js';
 import { readPlan } from './config/plan.js';
 import { agentPaths } from './agent/context.js';
-import { writeAgentRecord } from './rerun/record.js';
+import { writeAgentRecord } from './rerun/agent-record.js';
 import { openReuse } from './rerun/reuse.js';
 import { finish, type Ending, type RunEnd } from './finish/finish.js';
 import { failStep } from './finish/fail-step.js';

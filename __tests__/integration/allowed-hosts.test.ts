@@ -232,8 +232,8 @@ describe('allowed-hosts set, the action acting through sudo as on a GitHub-hoste
   fenced(() => probed);
 });
 
-describe('a model API that is not on this machine', () => {
-  it('is reached through the proxy, with allowed-hosts none', async () => {
+describe('a model API that is not on this machine, with api-proxy off', () => {
+  it('is reached through the forward proxy, with allowed-hosts none', async () => {
     const dir = checkout('fw-model');
     const before = standIns.model.stats.requests;
     const run = await startAction({
@@ -244,6 +244,8 @@ describe('a model API that is not on this machine', () => {
         'anthropic-api-key': API_KEY,
         'agent-user': USER,
         'allowed-hosts': 'none',
+        // Without the action's API proxy, which would reach the model from the action's own process.
+        'api-proxy': 'off',
         upload: 'none',
       },
       env: {
@@ -386,7 +388,7 @@ describe('where the list cannot be enforced', () => {
         'claude-path': FAKE_CLAUDE,
         'anthropic-api-key': API_KEY,
         'agent-user': 'none',
-        'allowed-hosts': 'github npm',
+        'allowed-hosts': 'github',
         upload: 'none',
       },
       env: { ...standIns.env(), HOME: dir },

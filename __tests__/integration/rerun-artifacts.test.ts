@@ -4,7 +4,7 @@ import { DefaultArtifactClient } from '@actions/artifact';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uploadFiles } from '../../src/artifacts/upload.js';
 import { openEarlierAttempts } from '../../src/rerun/earlier.js';
-import { writeAgentRecord } from '../../src/rerun/record.js';
+import { writeAgentRecord } from '../../src/rerun/agent-record.js';
 import { readZip } from '../../stand-ins/artifact-service.js';
 import { makeResult } from '../support/results.js';
 import { tempDir } from '../support/agents.js';

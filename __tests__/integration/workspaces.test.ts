@@ -129,6 +129,8 @@ describe.each(OWN_TREE_ENGINES)('agents, each in its own %s of a repository (eng
       insertions: 2,
       deletions: 1,
       patch: path.join(editor.outputDir, 'changes.patch'),
+      // A worktree starts from the commit, so its patch can become a commit on it (`changes`); a copy, from a tree.
+      ...(engine === 'worktree' ? { base: commit } : {}),
     });
     const patch = fs.readFileSync(editor.changes!.patch!, 'utf8');
     expect(patch).toContain('GIT binary patch');

@@ -30,8 +30,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // starts at the ending, from the shards' artifacts, so it runs no agents.
   aggregate: ['types', 'util', 'config', 'shard', 'publish', 'finish', 'artifacts'],
   // Re-runs: what earlier attempts of the run left (each agent's artifact), read back so that agents that
-  // succeeded then are not run again. Local zips are unpacked as the shards' are.
-  rerun: ['types', 'util', 'artifacts', 'shard'],
+  // succeeded then are not run again.
+  rerun: ['types', 'util', 'artifacts'],
   // The apply action's entry (apply/index.ts, apply/main.ts): on top like the other two. It starts at the ending,
   // from the agents' artifacts, in a later job that holds the write token.
   apply: ['types', 'util', 'config', 'shard', 'finish', 'artifacts', 'changes', 'report'],

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { planChanges } from '../changes/changes-plan.js';
-import { readChangeRecord } from '../changes/record.js';
+import { readChangeRecord } from '../changes/change-record.js';
 import { APPLY_SLUG } from '../config/apply-interface.js';
 import { getApplyInputs, type ApplyInputs } from '../config/apply-inputs.js';
 import { finish, type RunEnd } from '../finish/finish.js';

@@ -14,9 +14,9 @@ const LOG_FILES: readonly string[] = [
   'stderr.log',
   'structured.json',
   'changes.patch',
-  // How the agent ended, for a re-run to read back (rerun/record.ts).
+  // How the agent ended, for a re-run to read back (rerun/agent-record.ts).
   'agent.json',
-  // What a later job needs to apply the patch (changes/record.ts).
+  // What a later job needs to apply the patch (changes/change-record.ts).
   'change.json',
 ];
 const ATTEMPT_DIR = /^attempt-\d+$/;

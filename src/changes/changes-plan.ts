@@ -3,7 +3,7 @@ import { createClient } from '../publish/client.js';
 import { readEventContext } from '../publish/event.js';
 import type { AgentResult, AgentSpec } from '../types.js';
 import { checkedOutBranch, runPage } from '../util/runner.js';
-import { itemsOf } from './record.js';
+import { itemsOf } from './change-record.js';
 import type { ChangesPlan } from './apply-changes.js';
 
 /** Whether any agent's changes become more than a patch. */
@@ -13,7 +13,7 @@ export function wantsChanges(specs: readonly AgentSpec[], fallback?: AgentSpec['
 
 /**
  * The changes stage of a finished run: in the checkout `dir`, with the token that pushes, each agent as its
- * change record says (see record.ts), GitHub's API for the pull requests.
+ * change record says (see change-record.ts), GitHub's API for the pull requests.
  */
 export function planChanges(o: {
   dir: string;

@@ -4,12 +4,12 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { artifactName } from '../artifacts/names.js';
-import { unpackZip } from '../shard/unzip.js';
+import { unpackZip } from '../artifacts/unzip.js';
 import type { AgentResult } from '../types.js';
 import { errorMessage } from '../util/errors.js';
 import { redactResult } from '../util/redact.js';
 import { hasArtifactService, runPage } from '../util/runner.js';
-import { AGENT_RECORD, parseAgentRecord } from './record.js';
+import { AGENT_RECORD, parseAgentRecord } from './agent-record.js';
 
 /**
  * What earlier attempts of this workflow run left of this step's agents: each agent's artifact, read on demand.

@@ -1,12 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import * as core from '@actions/core';
-import { DefaultArtifactClient } from '@actions/artifact';
 import type { ShardRef } from '../types.js';
-import { limiter } from '../util/limit.js';
-import { hasArtifactService } from '../util/runner.js';
 import { shardArtifactName } from '../artifacts/names.js';
-import { unpackZip } from './unzip.js';
+import { fetchRunArtifacts } from '../artifacts/run-artifacts.js';
 
 /** A shard artifact, fetched into a folder of its own. */
 export interface FetchedShard {
@@ -21,51 +15,15 @@ export interface FetchedShard {
  * the zips in `artifactsDir` that the shards wrote there. Sorted by shard, then by count.
  */
 export async function fetchShardArtifacts(prefix: string, artifactsDir: string, into: string): Promise<FetchedShard[]> {
-  const fetched = hasArtifactService() ? await download(prefix, into) : await unpack(prefix, artifactsDir, into);
-  return fetched.sort((a, b) => a.shard.index - b.shard.index || a.shard.count - b.shard.count);
-}
-
-async function download(prefix: string, into: string): Promise<FetchedShard[]> {
-  const client = new DefaultArtifactClient();
-  // `latest`: a job run again uploads its artifact again; the newest one is the one that counts.
-  const { artifacts } = await client.listArtifacts({ latest: true });
-  const wanted = artifacts.flatMap((a) => {
-    const shard = parseShardArtifactName(prefix, a.name);
-    return shard ? [{ id: a.id, name: a.name, shard }] : [];
+  const fetched = await fetchRunArtifacts({
+    artifactsDir,
+    into,
+    what: `shard artifacts of prefix ${prefix}`,
+    pick: (name) => parseShardArtifactName(prefix, name),
   });
-  core.info(`${wanted.length} shard artifacts of prefix ${prefix} among the run's ${artifacts.length} artifacts`);
-  const limit = limiter(4);
-  return Promise.all(
-    wanted.map((a) =>
-      limit(async () => {
-        const dir = path.join(into, a.name);
-        await client.downloadArtifact(a.id, { path: dir });
-        core.info(`downloaded ${a.name} (artifact id ${a.id})`);
-        return { name: a.name, shard: a.shard, dir };
-      }),
-    ),
-  );
-}
-
-async function unpack(prefix: string, artifactsDir: string, into: string): Promise<FetchedShard[]> {
-  core.info(`Not running in GitHub Actions (no ACTIONS_RUNTIME_TOKEN): reading shard artifacts from ${artifactsDir}`);
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(artifactsDir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const found: FetchedShard[] = [];
-  for (const entry of entries) {
-    const name = entry.endsWith('.zip') ? entry.slice(0, -'.zip'.length) : '';
-    const shard = parseShardArtifactName(prefix, name);
-    if (!shard) continue;
-    const dir = path.join(into, name);
-    await unpackZip(path.join(artifactsDir, entry), dir);
-    found.push({ name, shard, dir });
-  }
-  return found;
+  return fetched
+    .map(({ name, dir, picked: shard }) => ({ name, shard, dir }))
+    .sort((a, b) => a.shard.index - b.shard.index || a.shard.count - b.shard.count);
 }
 
 /** The shard a name of `shardArtifactName(prefix, …)` stands for, or undefined for any other name. */

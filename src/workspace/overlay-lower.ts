@@ -11,6 +11,8 @@ export interface Lower {
   dir: string;
   /** What the patches are made against: a commit, or a tree object written once from the lower. */
   base: string;
+  /** `base` when it is a commit (a worktree's), so that a patch can become a commit on it (`changes`). */
+  commit?: string;
   /** The index the patch's `git add -A` starts from: its stat data are the lower's files'. */
   startIndex: string;
   objects: string[];
@@ -68,6 +70,7 @@ export async function worktreeLower(repo: Checkout, dir: string): Promise<Lower>
     return {
       dir: repo.top,
       base: repo.commit,
+      commit: repo.commit,
       startIndex: path.join(repo.gitDir, 'index'),
       objects: [objects],
       detachAt: repo.commit,
@@ -79,6 +82,7 @@ export async function worktreeLower(repo: Checkout, dir: string): Promise<Lower>
   return {
     dir,
     base: repo.commit,
+    commit: repo.commit,
     startIndex: path.join(dir, '.git', 'index'),
     objects: [path.join(dir, '.git', 'objects'), objects],
     what: `one checkout of ${repo.commit.slice(0, 12)} shared by every agent (${why})`,

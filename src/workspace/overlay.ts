@@ -107,6 +107,7 @@ async function makeOverlay(folder: OwnFolder, layers: Layers): Promise<void> {
   const { lower } = layers;
   await mountOverlay(layers.mounter, layerDirs(layersOf(folder), folder.tree, lower.dir), layers.metacopy);
   folder.base = lower.base;
+  folder.commit = lower.commit;
   folder.startIndex = lower.startIndex;
   folder.objects = lower.objects;
   if (lower.detachAt) {

@@ -14,7 +14,7 @@ describe('refusedHostsSection', () => {
     const lines = refusedHostsSection([
       makeResult('reviewer', { refusedHosts: ['pkgs.example.org', 'files.example.net'] }),
       makeResult('quiet'),
-      makeResult('builder', { refusedHosts: ['pypi.org', '(a malformed host name)'] }),
+      makeResult('builder', { refusedHosts: ['pkgs.example.org', '(a malformed host name)'] }),
     ]);
     expect(lines.join('\n')).toBe(
       [
@@ -22,7 +22,7 @@ describe('refusedHostsSection', () => {
         '### Hosts refused by `allowed-hosts`',
         '',
         '- `reviewer`: `pkgs.example.org`, `files.example.net`',
-        '- `builder`: `pypi.org`, a malformed host name',
+        '- `builder`: `pkgs.example.org`, a malformed host name',
         '',
         'Agents that need them get them with these added to `allowed-hosts`: `pkgs.example.org files.example.net`',
         '',

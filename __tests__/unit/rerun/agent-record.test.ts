@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AGENT_RECORD, parseAgentRecord, writeAgentRecord } from '../../../src/rerun/record.js';
+import { AGENT_RECORD, parseAgentRecord, writeAgentRecord } from '../../../src/rerun/agent-record.js';
 import { makeResult } from '../../support/results.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-record-'));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readChangeRecord, writeChangeRecord } from '../../../src/changes/record.js';
+import { readChangeRecord, writeChangeRecord } from '../../../src/changes/change-record.js';
 import type { AgentResult, AgentSpec } from '../../../src/types.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'change-record-'));

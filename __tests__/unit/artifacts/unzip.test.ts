@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { unpackZip } from '../../../src/shard/unzip.js';
+import { unpackZip } from '../../../src/artifacts/unzip.js';
 import { writeZip } from '../../../src/artifacts/zip.js';
 
 const dirs: string[] = [];
