@@ -70,8 +70,9 @@ describe('node dist/index.js', () => {
   it('writes every output action.yml declares, and the results file holds the same JSON', () => {
     const declared = Object.keys((parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml).outputs);
     expect(declared.length).toBeGreaterThan(5);
-    // A comment and an issue are written only on GitHub, when asked for; so are their pages.
-    const published = ['comment-url', 'issue-url'];
+    // A comment and an issue are written only on GitHub, when asked for; so are their pages. Findings, their
+    // SARIF file and the review's page only with reviewers (review: comments), which this run has none of.
+    const published = ['comment-url', 'issue-url', 'findings', 'findings-file', 'review-url'];
     for (const name of declared.filter((n) => !published.includes(n))) expect(run.outputs[name], name).toBeTruthy();
     for (const name of published) expect(run.outputs[name], name).toBeUndefined();
     expect(fs.readFileSync(run.outputs['results-file'] ?? '', 'utf8')).toBe(run.outputs.results);
