@@ -12,6 +12,7 @@ import type { AgentResult } from '../../src/types.js';
 import { FAKE_CLAUDE, LOCAL_CLAUDE, startAction } from '../../stand-ins/run-action.js';
 import { alive, tempDir } from '../support/agents.js';
 import { useStandIns } from '../support/fixture.js';
+import { ensurePackage } from '../support/packages.js';
 import { sudoRunner } from '../support/sudo-runner.js';
 
 // `allowed-hosts` with everything real but the internet: node dist/index.js as the runner runs it, the real
@@ -127,6 +128,8 @@ const tableOf = (stdout: string) => /nft table (claude_agent_matrix_\d+_\d+)/.ex
 
 let servers: Servers;
 beforeAll(async () => {
+  ensurePackage('nftables', ['nft', '--version'], 'these tests fence an agent user with nftables');
+  ensurePackage('curl', ['curl', '--version'], "these tests reach hosts with curl, from an agent's Bash");
   servers = await startServers();
   await setUpAgentUser(USER);
 });

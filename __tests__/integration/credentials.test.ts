@@ -9,6 +9,7 @@ import type { AgentResult } from '../../src/types.js';
 import { FAKE_CLAUDE, LOCAL_CLAUDE, startAction } from '../../stand-ins/run-action.js';
 import { context, spec, tempDir } from '../support/agents.js';
 import { useStandIns } from '../support/fixture.js';
+import { ensurePackage } from '../support/packages.js';
 import { sudoRunner } from '../support/sudo-runner.js';
 
 // node dist/index.js as a runner runs it, with the API proxy on (the default): an agent with Bash goes looking
@@ -146,6 +147,9 @@ describe('an agent hunting for the API key, the action acting through sudo as on
 });
 
 describe('a token after its agent ended', () => {
+  beforeAll(() =>
+    ensurePackage('curl', ['curl', '--version'], "this test calls the proxy with curl, from an agent's Bash"),
+  );
   it('gets 401 from the proxy, while a running agent’s own token gets through', async () => {
     const dir = tempDir('hunt-old-token-');
     // `first` shows its token in its answer; `second` needs it, so runs after first has ended, and tries it.

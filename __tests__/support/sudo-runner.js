@@ -5,18 +5,9 @@
 // GitHub-hosted runner) it runs the action as itself.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { ensurePackage, succeeds as ok } from './packages.js';
 
 const SUDO_RUNNER = 'cam-test-runner';
-
-/** @param {string[]} argv */
-const ok = (argv) => {
-  try {
-    execFileSync(argv[0], argv.slice(1), { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * How to start the action as a non-root user with passwordless sudo: `{ uid, gid }` for startAction's `as`,
@@ -28,7 +19,7 @@ export function sudoRunner() {
     if (!ok(['sudo', '-n', 'true'])) throw new Error('these tests need root, or passwordless sudo');
     return undefined;
   }
-  installSudo();
+  ensurePackage('sudo', ['sudo', '-V'], 'these tests run the action as a user with passwordless sudo');
   if (!ok(['id', '-u', SUDO_RUNNER])) {
     // Two test files may make it at once; the loser finds it made.
     ok(['useradd', '--system', '--user-group', '--no-create-home', '--shell', '/bin/sh', SUDO_RUNNER]);
@@ -43,28 +34,4 @@ export function sudoRunner() {
   const id = (/** @type {string} */ flag) =>
     Number(execFileSync('id', [flag, SUDO_RUNNER], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
-}
-
-/** Installs sudo with apt-get when it is missing; throws, naming the fix, where that cannot be done. */
-function installSudo() {
-  if (ok(['sudo', '-V'])) return;
-  // The package lists of a fresh container are empty: fetch them only when the install needs them. Another
-  // test file installing at the same time holds dpkg's lock; wait for it rather than fail.
-  const install = ['apt-get', '-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '--no-install-recommends', 'sudo'];
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (/** @type {string[]} */ argv) => {
-    try {
-      execFileSync(argv[0], argv.slice(1), { stdio: 'pipe', env });
-      return '';
-    } catch (err) {
-      return String(/** @type {{ stderr?: Buffer }} */ (err).stderr ?? err).trim();
-    }
-  };
-  const failed = apt(install) && (apt(['apt-get', '-o', 'DPkg::Lock::Timeout=300', 'update']) || apt(install));
-  if (failed || !ok(['sudo', '-V'])) {
-    throw new Error(
-      `these tests run the action as a user with passwordless sudo, and sudo is not installed: apt-get could not ` +
-        `install it (${failed.split('\n').pop() || 'sudo still missing'}). Install sudo and run them again.`,
-    );
-  }
 }
