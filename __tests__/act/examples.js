@@ -47,14 +47,17 @@ const EXAMPLES = {
   },
 };
 
-/** The event payload act hands the workflow (`github.event`). */
-function payload(event) {
+/**
+ * The event payload act hands the workflow (`github.event`). A pull request's head and base are both the
+ * repository's one commit, which the checkout holds: what the action reads the base's agent configuration from.
+ */
+function payload(event, sha) {
   const repository = { full_name: REPOSITORY, name: 'example-repo', owner: { login: 'example-org' } };
   if (event === 'pull_request') {
     const pr = {
       number: PULL_REQUEST,
-      head: { ref: 'feature', repo: { full_name: REPOSITORY } },
-      base: { ref: 'main', repo: { full_name: REPOSITORY } },
+      head: { ref: 'feature', sha, repo: { full_name: REPOSITORY } },
+      base: { ref: 'main', sha, repo: { full_name: REPOSITORY } },
     };
     return { action: 'synchronize', number: PULL_REQUEST, pull_request: pr, repository };
   }
@@ -89,7 +92,8 @@ function prepare(name, dir) {
     execFileSync('git', ['clone', '-q', '--bare', repo, path.join(dir, 'origin.git')], { stdio: 'ignore' });
     git('remote', 'set-url', '--push', 'origin', `file://${path.join(dir, 'origin.git')}`);
   }
-  fs.writeFileSync(path.join(dir, 'event.json'), JSON.stringify(payload(example.event), null, 2));
+  const sha = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  fs.writeFileSync(path.join(dir, 'event.json'), JSON.stringify(payload(example.event, sha), null, 2));
   if (example.pull) {
     const pull = { repo: REPOSITORY, number: PULL_REQUEST, files: example.pull };
     fs.writeFileSync(path.join(dir, 'pull.json'), JSON.stringify(pull));
