@@ -162,6 +162,7 @@ export async function benchProxy(o) {
     // One-sided: the proxy may cost at most this much; a run with it that came out faster is noise, not cost.
     met: { wall: wallPct <= TARGETS.wallPct, added: request.addedMedianMs < TARGETS.addedMs },
   };
+  fs.mkdirSync(o.outDir, { recursive: true });
   fs.writeFileSync(path.join(o.outDir, 'proxy.json'), `${JSON.stringify(data, null, 2)}\n`);
   fs.writeFileSync(path.join(o.outDir, 'proxy.md'), renderProxyMarkdown(data));
   o.log(`wrote proxy.json and proxy.md to ${o.outDir}`);
