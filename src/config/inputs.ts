@@ -36,6 +36,7 @@ import {
   splitArgs,
   splitTools,
 } from './values.js';
+import { PROVIDER_SWITCH_NAMES, providerSwitchedOn } from '../util/model-provider.js';
 
 export interface Inputs {
   /** The whole matrix. */
@@ -213,7 +214,6 @@ function checkFallbackModel(defaults: AgentDefaults): void {
  * own, or another provider (Bedrock, Vertex AI, Foundry, a gateway taking a bearer token).
  */
 const CREDENTIAL_ENV = ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_AUTH_TOKEN'];
-const PROVIDER_SWITCHES = ['CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX', 'CLAUDE_CODE_USE_FOUNDRY'];
 
 /**
  * Without a credential every agent would start and fail on its own, one by one: the common case is a secret
@@ -223,10 +223,10 @@ const PROVIDER_SWITCHES = ['CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX', 
 function requireCredential(credentials: Credentials, env: NodeJS.ProcessEnv, matrix: readonly AgentSpec[]): void {
   if (credentials.anthropicApiKey || credentials.oauthToken) return;
   if (CREDENTIAL_ENV.some((k) => env[k]?.trim())) return;
-  if (PROVIDER_SWITCHES.some((k) => env[k] && !/^(0|false|no|off)$/i.test(env[k]!.trim()))) return;
+  if (providerSwitchedOn(env)) return;
   if (matrix.some((s) => s.settings)) return;
   throw new InputError(
-    `Input 'anthropic-api-key' or input 'claude-code-oauth-token' is required, and both are empty: give one, such as \`anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }}\` (or set ${[...CREDENTIAL_ENV, ...PROVIDER_SWITCHES].join(', ')} in the job's environment). An empty secret is usually one the event does not get: Dependabot's pull requests get no Actions secrets (add the key as a Dependabot secret), nor do pull requests from forks`,
+    `Input 'anthropic-api-key' or input 'claude-code-oauth-token' is required, and both are empty: give one, such as \`anthropic-api-key: \${{ secrets.ANTHROPIC_API_KEY }}\` (or set ${[...CREDENTIAL_ENV, ...PROVIDER_SWITCH_NAMES].join(', ')} in the job's environment). An empty secret is usually one the event does not get: Dependabot's pull requests get no Actions secrets (add the key as a Dependabot secret), nor do pull requests from forks`,
   );
 }
 

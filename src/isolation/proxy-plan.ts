@@ -1,12 +1,10 @@
 import * as core from '@actions/core';
 import type { Credentials } from '../types.js';
+import { providerSwitchedOn } from '../util/model-provider.js';
 import { ANTHROPIC_API, startApiProxy, type ApiProxy, type ProxyCredentials } from './api-proxy.js';
 
 /** `api-proxy`: `auto` serves the model API to agents through the action where it can; `off` never does. */
 export type ApiProxySetting = 'auto' | 'off';
-
-/** Switches that route the CLI to another provider, which takes its own credentials and ignores a base URL. */
-const PROVIDER_SWITCHES = ['CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX', 'CLAUDE_CODE_USE_FOUNDRY'];
 
 /** The variables through which the CLI sends its requests to an HTTP proxy. */
 const HTTP_PROXIES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
@@ -14,8 +12,6 @@ const HTTP_PROXIES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 /** Whether the proxy runs, and with what; or why not, for the log. */
 export type ProxyPlan =
   { on: true; upstream: string; credentials: ProxyCredentials } | { on: false; why: string | undefined };
-
-const isOn = (value: string | undefined) => !!value?.trim() && !/^(0|false|no|off)$/i.test(value.trim());
 
 /**
  * Decides `api-proxy`. `auto` runs it for an API key or an OAuth token (the inputs, else the job's
@@ -25,7 +21,7 @@ const isOn = (value: string | undefined) => !!value?.trim() && !/^(0|false|no|of
  */
 export function planApiProxy(setting: ApiProxySetting, credentials: Credentials, env: NodeJS.ProcessEnv): ProxyPlan {
   if (setting === 'off') return { on: false, why: 'api-proxy is off: agents hold the API key or OAuth token' };
-  const provider = PROVIDER_SWITCHES.find((k) => isOn(env[k]));
+  const provider = providerSwitchedOn(env);
   if (provider) {
     return {
       on: false,
