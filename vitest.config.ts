@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default'],
+    globalSetup: ['__tests__/support/home.js'],
     projects: [
       {
         test: {
