@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../stand-ins/run-action.js';
 
 // The pipeline's layering, held by a test: each folder of src/ may import only the folders listed for it.
-// `.` is src/ itself (index.ts, main.ts, types.ts); main.ts and index.ts sit on top of everything.
+// `.` is src/ itself (actions.ts, main.ts, types.ts); main.ts and actions.ts sit on top of everything.
 const ALLOWED: Record<string, readonly string[]> = {
   types: [],
   util: ['types'],
@@ -26,13 +26,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   // Agents' patches made into commits, pushes and pull requests (with git of workspace/ and the API of publish/),
   // by the ending of either entry.
   changes: ['types', 'util', 'report', 'publish', 'workspace'],
-  // The aggregate action's entry (aggregate/index.ts, aggregate/main.ts): on top like main.ts, beside it. It
+  // The aggregate action's run (aggregate/main.ts): on top like main.ts, beside it. It
   // starts at the ending, from the shards' artifacts, so it runs no agents.
   aggregate: ['types', 'util', 'config', 'shard', 'publish', 'finish', 'artifacts'],
   // Re-runs: what earlier attempts of the run left (each agent's artifact), read back so that agents that
   // succeeded then are not run again.
   rerun: ['types', 'util', 'artifacts'],
-  // The apply action's entry (apply/index.ts, apply/main.ts): on top like the other two. It starts at the ending,
+  // The apply action's run (apply/main.ts): on top like the other two. It starts at the ending,
   // from the agents' artifacts, in a later job that holds the write token.
   apply: ['types', 'util', 'config', 'shard', 'finish', 'artifacts', 'changes', 'report'],
   // What the checkout would hand agents besides its files, kept from them before they start: the pull request's
@@ -60,7 +60,7 @@ function importsOf(file: string): string[] {
   return found;
 }
 
-/** A file's layer: its folder under src/, or `types` for types.ts, or `.` for main.ts and index.ts. */
+/** A file's layer: its folder under src/, or `types` for types.ts, or `.` for main.ts and actions.ts. */
 function layer(rel: string): string {
   if (rel === 'types.ts') return 'types';
   return rel.includes(path.sep) ? rel.split(path.sep)[0]! : '.';
@@ -69,9 +69,9 @@ function layer(rel: string): string {
 const graph = new Map(sourceFiles(SRC).map((f) => [path.relative(SRC, f), importsOf(f)]));
 
 describe('the layout of src/', () => {
-  it('has a folder for every stage, and nothing but index.ts, main.ts and types.ts at the top', () => {
+  it('has a folder for every stage, and nothing but actions.ts, main.ts and types.ts at the top', () => {
     const top = fs.readdirSync(SRC).sort();
-    expect(top.filter((n) => n.endsWith('.ts'))).toEqual(['index.ts', 'main.ts', 'types.ts']);
+    expect(top.filter((n) => n.endsWith('.ts'))).toEqual(['actions.ts', 'main.ts', 'types.ts']);
     for (const dir of top.filter((n) => !n.endsWith('.ts'))) expect(Object.keys(ALLOWED)).toContain(dir);
   });
 
@@ -110,18 +110,23 @@ describe('the layout of src/', () => {
     expect(cycles).toEqual([]);
   });
 
-  it('only index.ts calls run(), and index.ts does nothing else', () => {
-    const index = fs.readFileSync(path.join(SRC, 'index.ts'), 'utf8').trim();
-    expect(index).toBe("import { run } from './main.js';\n\nvoid run();");
+  it("bundles the three actions' runs from actions.ts, which does nothing else", () => {
+    const code = fs
+      .readFileSync(path.join(SRC, 'actions.ts'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('//'));
+    expect(code).toEqual([
+      "export { run as main } from './main.js';",
+      "export { run as aggregate } from './aggregate/main.js';",
+      "export { run as apply } from './apply/main.js';",
+    ]);
   });
 
-  it.each(['aggregate', 'apply'])('gives the %s action an entry like the main one, that nothing else imports', (e) => {
-    const index = fs.readFileSync(path.join(SRC, e, 'index.ts'), 'utf8').trim();
-    expect(index).toBe("import { run } from './main.js';\n\nvoid run();");
+  it.each(['aggregate', 'apply'])('imports the %s action only from actions.ts', (e) => {
     const importers = [...graph].filter(
       ([file, imports]) => !file.startsWith(`${e}${path.sep}`) && imports.some((t) => t.startsWith(`${e}${path.sep}`)),
     );
-    expect(importers.map(([file]) => file)).toEqual([]);
+    expect(importers.map(([file]) => file)).toEqual(['actions.ts']);
   });
 
   it('ends both entries through the one ending, and fails a step in one place only', () => {
@@ -134,11 +139,11 @@ describe('the layout of src/', () => {
     expect(failing).toEqual([path.join('finish', 'fail-step.ts')]);
   });
 
-  it('gives no two files one name, but the two entries their index.ts and main.ts', () => {
+  it("gives no two files one name, but the three actions' main.ts", () => {
     const byName = new Map<string, string[]>();
     for (const file of graph.keys())
       byName.set(path.basename(file), [...(byName.get(path.basename(file)) ?? []), file]);
-    const twice = [...byName].filter(([name, files]) => files.length > 1 && !['index.ts', 'main.ts'].includes(name));
+    const twice = [...byName].filter(([name, files]) => files.length > 1 && name !== 'main.ts');
     expect(twice).toEqual([]);
   });
 });

@@ -202,9 +202,11 @@ describe('aggregate/action.yml, the code and docs/sharding.md', () => {
 
   it('run the aggregate entry that npm run bundle builds, on the main action’s runtime', () => {
     expect(aggregate.runs).toEqual({ using: action.runs.using, main: '../dist/aggregate/index.js' });
-    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.bundle).toContain('ncc build src/aggregate/index.ts -o dist/aggregate');
+    expect(read('dist/aggregate/index.js')).toContain(
+      "import { aggregate } from '../core/index.js';\n\nvoid aggregate();",
+    );
     expect(action.runs.main).toBe('dist/index.js');
+    expect(read('dist/index.js')).toContain("import { main } from './core/index.js';\n\nvoid main();");
   });
 
   it('have one name, and the run folder is named after it', () => {
@@ -252,8 +254,7 @@ describe('apply/action.yml, the code and docs/changes.md', () => {
 
   it('run the apply entry that npm run bundle builds, under one name', () => {
     expect(apply.runs).toEqual({ using: action.runs.using, main: '../dist/apply/index.js' });
-    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.bundle).toContain('ncc build src/apply/index.ts -o dist/apply');
+    expect(read('dist/apply/index.js')).toContain("import { apply } from '../core/index.js';\n\nvoid apply();");
     expect(apply.name).toBe(APPLY_ACTION_NAME);
     expect(APPLY_SLUG).toBe(`${ACTION_SLUG}-apply`);
     expect(read('src/apply/main.ts')).toContain('`${APPLY_SLUG}-`');
