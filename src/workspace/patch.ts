@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { STAT_TRUSTED_BY_TIME_AND_SIZE } from '../isolation/hand-over.js';
 import { INPUTS_DIR, type AgentChanges } from '../types.js';
 import { keptPaths, parseNameStatus, sumNumstat } from './changes.js';
 import { git } from './git.js';
@@ -63,14 +64,25 @@ export async function collectChanges(source: PatchSource, dir: string): Promise<
   return { ...counts, patch, ...base };
 }
 
-/** Git's environment for commands on the tree that must write only the private `index` and object store. */
+/**
+ * Git's environment for commands on the tree that must write only the private `index` and object store. The
+ * index's stat data are trusted by the whole-second mtime and the size alone (STAT_TRUSTED_BY_TIME_AND_SIZE).
+ */
 export function privateGit(source: PatchSource, index: string): Record<string, string> {
   const objects = path.join(source.scratch, 'objects');
   fs.mkdirSync(objects, { recursive: true });
+  const trusted = Object.entries(STAT_TRUSTED_BY_TIME_AND_SIZE);
   return {
     ...source.gitDir,
     GIT_INDEX_FILE: index,
     GIT_OBJECT_DIRECTORY: objects,
     GIT_ALTERNATE_OBJECT_DIRECTORIES: source.objects.join(path.delimiter),
+    GIT_CONFIG_COUNT: String(trusted.length),
+    ...Object.fromEntries(
+      trusted.flatMap(([key, value], i) => [
+        [`GIT_CONFIG_KEY_${i}`, key],
+        [`GIT_CONFIG_VALUE_${i}`, value],
+      ]),
+    ),
   };
 }
