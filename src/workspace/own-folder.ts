@@ -67,6 +67,7 @@ export function ownFolders(options: EngineOptions, prefix: string, maker: TreeMa
       base: '',
       startIndex: '',
       objects: [],
+      ...(options.plan.checkout && { excludes: path.join(options.plan.checkout.commonDir, 'info', 'exclude') }),
     };
     let cleaned: Promise<void> | undefined;
     const cleanup = () => {

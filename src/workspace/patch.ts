@@ -25,6 +25,8 @@ export interface PatchSource {
   objects: string[];
   /** Extra git environment for commands on the tree (one without its own `.git`). */
   gitDir?: Record<string, string>;
+  /** The checkout's `info/exclude`, which the action's own repository for the tree takes over. */
+  excludes?: string;
   /** `base` is this commit (a worktree's), so the patch can become a commit on it; undefined for a tree object. */
   commit?: string;
 }
@@ -65,14 +67,35 @@ export async function collectChanges(source: PatchSource, dir: string): Promise<
 }
 
 /**
- * Git's environment for commands on the tree that must write only the private `index` and object store. The
- * index's stat data are trusted by the whole-second mtime and the size alone (STAT_TRUSTED_BY_TIME_AND_SIZE).
+ * The repository whose settings git reads for the action's commands on an agent's tree: one of the action's own
+ * in the tree's scratch folder, never the tree's `.git`, which the agent may have written. A filter an agent named
+ * in its copy's `.git/config` (and in `.gitattributes`) ran in the patch's `git add`, as the action: as root where
+ * the agent ran as a user of its own, a test found. Objects, index and base are given to every command anyway.
+ */
+function ownRepository(source: PatchSource): string {
+  const dir = path.join(source.scratch, 'repository');
+  if (fs.existsSync(path.join(dir, 'HEAD'))) return dir;
+  fs.mkdirSync(path.join(dir, 'refs'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'info'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'config'), '[core]\n\trepositoryformatversion = 0\n\tbare = false\n');
+  const excludes = source.excludes;
+  if (excludes && fs.existsSync(excludes)) fs.copyFileSync(excludes, path.join(dir, 'info', 'exclude'));
+  fs.writeFileSync(path.join(dir, 'HEAD'), 'ref: refs/heads/main\n');
+  return dir;
+}
+
+/**
+ * Git's environment for commands on the tree that must write only the private `index` and object store, with the
+ * settings of the action's own repository (`ownRepository`). The index's stat data are trusted by the
+ * whole-second mtime and the size alone (STAT_TRUSTED_BY_TIME_AND_SIZE).
  */
 export function privateGit(source: PatchSource, index: string): Record<string, string> {
   const objects = path.join(source.scratch, 'objects');
   fs.mkdirSync(objects, { recursive: true });
   const trusted = Object.entries(STAT_TRUSTED_BY_TIME_AND_SIZE);
   return {
+    GIT_DIR: ownRepository(source),
+    GIT_WORK_TREE: source.tree,
     ...source.gitDir,
     GIT_INDEX_FILE: index,
     GIT_OBJECT_DIRECTORY: objects,
