@@ -209,6 +209,7 @@ async function runMatrix(inputs: Inputs, m: MatrixRun): Promise<RunEnd> {
     specs,
     repositoryConfig: m.repositoryConfig,
     engine: inputs.workspaceEngine,
+    agentUser: m.isolation?.user,
   });
   const specById = new Map(specs.map((s) => [s.id, s]));
   let finished: AgentResult[];

@@ -130,6 +130,12 @@ export interface AgentWorkspace {
    * undefined for the checkout itself (`shared`), which stays the runner's.
    */
   own?: string;
+  /**
+   * Where `own` is the agent user's already (an overlay over a layer handed to it once for the run, the action
+   * being root): what was written into it since it was made, handed over instead of the whole tree, which is then
+   * never taken back (root reads and removes it as it is). Undefined: `own` is handed over and back whole.
+   */
+  writtenSinceMade?(): string[];
   /** How long making it took, waiting for a turn left out. */
   setupMs: number;
   /** Called just before each attempt's CLI starts: the last moment nothing has touched the folder yet. */

@@ -38,7 +38,8 @@ async function run(specs: AgentSpec[], workingDirectory: string, options: RunOpt
   if (ctx.agentUser) fs.chmodSync(ctx.runDir, 0o711);
   const plan = await planWorkspaces({ workingDirectory, ref: options.ref ?? '', specs });
   const engine = options.engine ?? 'auto';
-  const workspaces = openWorkspaces(plan, { runDir: ctx.runDir, signal: ctx.signal, specs, engine });
+  const { runDir, signal, agentUser } = ctx;
+  const workspaces = openWorkspaces(plan, { runDir, signal, specs, engine, agentUser });
   let results: AgentResult[];
   try {
     results = await runAgents(specs, {
@@ -219,7 +220,8 @@ describe('with the agent user, as root', () => {
     const owners = () => execFileSync('find', [repo, '-printf', '%u %m %p\\n'], { encoding: 'utf8' });
     const ownersBefore = owners();
     const edits = [
-      'echo "uid=$(id -u) owner=$(stat -c %u a.txt)"',
+      // HEAD is the action's write (the detached commit), handed over with the agent's tree.
+      'echo "uid=$(id -u) owner=$(stat -c %u a.txt) head=$(stat -c %u .git/HEAD) changed=$(git status --porcelain | wc -l)"',
       'echo more >> a.txt',
       'rm b.txt',
       'git checkout -qb mine',
@@ -232,7 +234,7 @@ describe('with the agent user, as root', () => {
     expect(served).toBe('worktree by overlay mounts');
     const owned = byId.owned!;
     expect(owned.status, owned.error ?? '').toBe('success');
-    expect(owned.answer).toContain(`uid=${user.uid} owner=${user.uid}`);
+    expect(owned.answer).toContain(`uid=${user.uid} owner=${user.uid} head=${user.uid} changed=0`);
     expect(owned.answer).toMatch(/\bmine\s*$/);
     expect(owned.changes).toMatchObject({ files: 2, insertions: 1, deletions: 1 });
     expect(owners()).toBe(ownersBefore);

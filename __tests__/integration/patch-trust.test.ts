@@ -56,7 +56,8 @@ describe.each(ways)(
       const ctx = context(standIns.model.url, { retries: 0, agentUser: user });
       fs.chmodSync(ctx.runDir, 0o711);
       const plan = await planWorkspaces({ workingDirectory: repo, ref: '', specs });
-      const workspaces = openWorkspaces(plan, { runDir: ctx.runDir, signal: ctx.signal, specs, engine });
+      const { runDir, signal } = ctx;
+      const workspaces = openWorkspaces(plan, { runDir, signal, specs, engine, agentUser: user });
       let results;
       try {
         results = await runAgents(specs, { maxParallel: 1, ctx, workspaces, onEvent: () => undefined });

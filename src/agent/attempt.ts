@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { AgentResult, AgentSpec, AgentWorkspace, TokenUsage } from '../types.js';
-import { agentHomeFiles, handOver, reclaim } from '../isolation/hand-over.js';
+import { agentHomeFiles, handOver, handOverEntries, reclaim } from '../isolation/hand-over.js';
 import type { AgentUser } from '../isolation/run-as.js';
 import { readSlice } from '../util/files.js';
 import { classify, type Verdict } from './classify.js';
@@ -114,7 +114,7 @@ async function prepare(
   // Placed before the hand-over, so that the agent's user owns them like the rest of its folder.
   if (needed.length) placeInputs(cwd, needed);
   if (ctx.agentUser) {
-    const refused = await handOverFolders(ctx.agentUser, paths, folders);
+    const refused = await handOverFolders(ctx.agentUser, paths, folders, workspace?.writtenSinceMade?.());
     if (refused) return refused;
   }
   workspace?.beforeStart();
@@ -239,12 +239,17 @@ function judge(spec: AgentSpec, paths: AgentPaths, followed: Followed): AttemptO
  * for it; never the checkout itself), its config, home and temp. The rest of its folder stays the action's.
  */
 function userFolders(paths: AgentPaths, workspace: AgentWorkspace | undefined): string[] {
-  const work = workspace ? workspace.own : paths.workspace;
+  const work = workspace ? !workspace.writtenSinceMade && workspace.own : paths.workspace;
   return [...(work ? [work] : []), paths.configDir, paths.home, paths.tmp];
 }
 
 /** Gives the agent user its folders for one attempt; the outcome of a failed attempt when that fails. */
-async function handOverFolders(user: AgentUser, paths: AgentPaths, folders: string[]): Promise<NotSpawned | undefined> {
+async function handOverFolders(
+  user: AgentUser,
+  paths: AgentPaths,
+  folders: string[],
+  entries: string[] = [],
+): Promise<NotSpawned | undefined> {
   try {
     fs.mkdirSync(paths.home, { recursive: true });
     fs.mkdirSync(paths.tmp, { recursive: true });
@@ -253,6 +258,7 @@ async function handOverFolders(user: AgentUser, paths: AgentPaths, folders: stri
       if (!fs.existsSync(file)) fs.writeFileSync(file, text);
     }
     await handOver(user, folders);
+    await handOverEntries(user, entries);
     return undefined;
   } catch (err) {
     const error = `could not start as ${user.name}: ${(err as Error).message}`;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { failed, privileged, type AgentUser } from './run-as.js';
 
 /**
@@ -10,6 +11,20 @@ import { failed, privileged, type AgentUser } from './run-as.js';
 export async function handOver(user: AgentUser, dirs: readonly string[]): Promise<void> {
   await chownTree(user, dirs, `${user.uid}:${user.gid}`, 'hand to');
 }
+
+/** Hands single entries to the agent user, deepest first, and not what lies below them; links never followed. */
+export async function handOverEntries(user: AgentUser, entries: readonly string[]): Promise<void> {
+  const depth = (p: string) => p.split(path.sep).length;
+  const deepestFirst = [...entries].sort((a, b) => depth(b) - depth(a));
+  for (let i = 0; i < deepestFirst.length; i += ENTRIES_PER_CALL) {
+    const some = deepestFirst.slice(i, i + ENTRIES_PER_CALL);
+    const r = await privileged(user.via, ['chown', '-h', `${user.uid}:${user.gid}`, '--', ...some]);
+    if (r.code !== 0) throw new Error(`could not hand to ${user.name} ${some.join(', ')}: ${failed(r)}`);
+  }
+}
+
+/** Entries per `chown` call: well under any command line's limit. */
+const ENTRIES_PER_CALL = 200;
 
 /**
  * Takes folders back from the agent user once its processes are gone, so the action (and later steps, and

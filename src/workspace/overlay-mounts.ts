@@ -74,6 +74,8 @@ export async function findMounter(): Promise<Mounter | { refused: string }> {
 export interface OverlayDirs {
   /** The read-only layer, shared by every agent. */
   lower: string;
+  /** A layer above it where every file is the agent user's (`handLower` in overlay.ts), shared too. */
+  handed?: string;
   /** The agent's own layer, where what it writes goes. */
   upper: string;
   /** The kernel's scratch folder, on the upper's file system. */
@@ -91,9 +93,10 @@ const UNSAFE_IN_OPTIONS = /[,:\\\n]/;
  * reason when the mount is refused.
  */
 export async function mountOverlay(mounter: Mounter, dirs: OverlayDirs, metacopy: boolean): Promise<void> {
-  const unsafe = [dirs.lower, dirs.upper, dirs.work].find((d) => UNSAFE_IN_OPTIONS.test(d));
+  const lowers = dirs.handed ? [dirs.handed, dirs.lower] : [dirs.lower];
+  const unsafe = [...lowers, dirs.upper, dirs.work].find((d) => UNSAFE_IN_OPTIONS.test(d));
   if (unsafe) throw new Error(`the path ${JSON.stringify(unsafe)} holds a character mount options cannot carry`);
-  const options = [`lowerdir=${dirs.lower}`, `upperdir=${dirs.upper}`, `workdir=${dirs.work}`];
+  const options = [`lowerdir=${lowers.join(':')}`, `upperdir=${dirs.upper}`, `workdir=${dirs.work}`];
   if (metacopy) options.push('metacopy=on');
   const argv = ['mount', '-t', 'overlay', '-o', options.join(','), '--', ownMountSource(), dirs.merged];
   const r = await privileged(mounter, argv);

@@ -23,6 +23,8 @@ export interface TreeMaker {
   make(folder: OwnFolder): Promise<void>;
   /** Takes away what the tree left outside itself (a worktree's record in the checkout), before it is removed. */
   release?(folder: OwnFolder): void | Promise<void>;
+  /** For a tree that is the agent user's when made: what was written into it since (see AgentWorkspace). */
+  written?(folder: OwnFolder): string[];
 }
 
 interface OwnFolders {
@@ -95,6 +97,8 @@ export function ownFolders(options: EngineOptions, prefix: string, maker: TreeMa
       collect: (dir) => collectChanges(folder, dir),
       cleanup,
     };
+    const written = maker.written;
+    if (written) workspace.writtenSinceMade = () => written(folder);
     try {
       workspace.setupMs = await makeInTurn(folder, spec.id);
     } catch (err) {

@@ -1,3 +1,4 @@
+import type { AgentUser } from '../isolation/run-as.js';
 import type { AgentSpec, AgentWorkspace } from '../types.js';
 import type { Limiter } from '../util/limit.js';
 import type { WorkspacePlan } from './checkout.js';
@@ -43,6 +44,8 @@ export interface EngineOptions {
    * agent starts: the repository's agent configuration replaced (`repository-config`). Undefined: left as it is.
    */
   configure?: ConfigureTree;
+  /** The user agents run as, when not the runner's. */
+  agentUser?: AgentUser;
 }
 
 export type OpenEngine = (options: EngineOptions) => WorkspaceEngine;

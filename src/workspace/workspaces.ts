@@ -1,5 +1,6 @@
 import path from 'node:path';
 import * as core from '@actions/core';
+import type { AgentUser } from '../isolation/run-as.js';
 import type { AgentSpec, AgentWorkspace, WorkspaceMode } from '../types.js';
 import { errorMessage } from '../util/errors.js';
 import { limiter } from '../util/limit.js';
@@ -52,6 +53,8 @@ interface OpenOptions {
   repositoryConfig?: RepositoryConfig;
   /** The `workspace-engine` input; `git` when not given. */
   engine?: EnginePreference;
+  /** The user agents run as, when not the runner's: overlays may hand their shared layer to it once. */
+  agentUser?: AgentUser;
 }
 
 /**
@@ -72,7 +75,8 @@ export function openWorkspaces(plan: WorkspacePlan, options: OpenOptions): Works
   const engines = new Map<WorkspaceMode, WorkspaceEngine>(
     modes.map((mode) => {
       const agents = options.specs.filter((s) => plan.modeOf(s) === mode).length;
-      return [mode, engineOf(mode)({ plan, root, signal: options.signal, agents, turn, configure })];
+      const { signal, agentUser } = options;
+      return [mode, engineOf(mode)({ plan, root, signal, agents, turn, configure, agentUser })];
     }),
   );
   const all = [...engines.values()];
