@@ -992,6 +992,7 @@ async function benchWorkspaces({ info, command, startedAt, solo, measure, runs, 
             const inputs = {
               'working-directory': repo.dir,
               workspace: way === 'overlay' ? 'worktree' : way,
+              // Agents that only answer change nothing; `shared` is the floor every engine pays in this repository.
               'workspace-engine': way === 'overlay' ? 'auto' : 'git',
             };
             const r = await runAction('action', n, rep, latencyMs, { inputs, diskOf: os.tmpdir() });
