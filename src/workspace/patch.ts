@@ -62,6 +62,9 @@ export async function collectChanges(source: PatchSource, dir: string): Promise<
     const to = path.join(dir, 'workspace', ...file.split('/'));
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.copyFileSync(from, to);
+    // The copy is the action's: Node 24's copy keeps the source's owner where it can (as root), and a tree the
+    // agent user owns (an overlay handed to it once) is never taken back.
+    if (process.getuid && process.getgid) fs.chownSync(to, process.getuid(), process.getgid());
   }
   return { ...counts, patch, ...base };
 }
