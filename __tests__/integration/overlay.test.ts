@@ -67,6 +67,8 @@ describe('git in the merged view', () => {
       'old-name.txt': 'moved along\n',
       'run.sh': 'echo run\n',
       'data.bin': Buffer.from([0, 1, 2, 3]),
+      'sub/a.txt': 'a\n',
+      'sub/b.txt': 'b\n',
     });
     const before = checkoutState(repo);
     const edits = [
@@ -77,6 +79,8 @@ describe('git in the merged view', () => {
       'mv old-name.txt new-name.txt',
       'chmod +x run.sh',
       "printf '\\000\\001changed' > data.bin",
+      // A folder removed and made again: its upper layer hides the lower's files without a whiteout each.
+      'rm -rf sub && mkdir sub && echo new > sub/new.txt',
       'git add -A',
       'git -c user.name=a -c user.email=a@a commit -qm agent-commit',
       'git log --format=%s -1',
@@ -91,7 +95,7 @@ describe('git in the merged view', () => {
       // Nothing before the marker: git saw no change in the files the overlay shows, stat data and all.
       expect(gitter.answer).toMatch(/Tool said:\s+END-OF-STATUS\s+agent-commit/);
       // The rename is a deletion and an addition, as the patch is made with --no-renames.
-      expect(gitter.changes).toMatchObject({ files: 6 });
+      expect(gitter.changes).toMatchObject({ files: 9 });
       patches[engine] = fs.readFileSync(gitter.changes!.patch!, 'utf8');
     }
     expect(patches.auto).toBe(patches.git);

@@ -1,4 +1,4 @@
-// Reading what `git diff` says about an agent's changes. Pure: the git commands are in workspaces.ts.
+// Reading what git says about an agent's changes. Pure: the git commands are in patch.ts.
 
 /** One path of `git diff --name-status -z --no-renames`: A(dded), M(odified), D(eleted), T(ype changed), ... */
 export interface ChangedPath {
@@ -43,4 +43,16 @@ export function sumNumstat(output: string): LineCounts {
 /** The files an agent left that the artifact should hold: those it added or changed, not those it deleted. */
 export function keptPaths(changed: readonly ChangedPath[]): string[] {
   return changed.filter((c) => c.status !== 'D').map((c) => c.path);
+}
+
+/**
+ * The paths that `git status --porcelain -z --no-renames` finds changed in the work tree against the index, or
+ * untracked: records `XY path` ended by NUL, Y being the work tree's side (`?` for untracked). Staged-only
+ * records (Y a space) are left out: the index is what the patch starts from.
+ */
+export function differingPaths(output: string): string[] {
+  return output
+    .split('\0')
+    .filter((record) => record.length > 3 && record[1] !== ' ')
+    .map((record) => record.slice(3));
 }

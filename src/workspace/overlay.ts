@@ -7,6 +7,7 @@ import { mountOverlay, removeAsRoot, unmount, type Mounter, type OverlayDirs } f
 import { handOver } from '../isolation/hand-over.js';
 import type { AgentUser } from '../isolation/run-as.js';
 import { ownFolders, type OwnFolder } from './own-folder.js';
+import { touchedPaths } from './overlay-upper.js';
 import type { EngineOptions, OpenEngine, WorkspaceEngine } from './workspace-engine.js';
 
 /** Whether and how this run may mount: found once per run, shared by the overlay engines. */
@@ -149,6 +150,7 @@ async function makeOverlay(folder: OwnFolder, layers: Layers): Promise<void> {
   const { lower } = layers;
   const dirs = { ...layerDirs(layersOf(folder), folder.tree, lower.dir), handed: layers.handed };
   await mountOverlay(layers.mounter, dirs, layers.metacopy);
+  folder.touched = () => touchedPaths({ upper: dirs.upper, lower: lower.dir, merged: folder.tree });
   folder.base = lower.base;
   folder.commit = lower.commit;
   folder.startIndex = lower.startIndex;
@@ -159,10 +161,13 @@ async function makeOverlay(folder: OwnFolder, layers: Layers): Promise<void> {
   }
 }
 
-/** The overlay taken down, and its layers removed as root (the kernel's work folder is root's). */
+/**
+ * The overlay taken down. Through sudo its layers are removed as root here (the kernel's work folder is root's);
+ * as root, with the rest of the agent's scratch folder, without a process of their own.
+ */
 async function dropOverlay(folder: OwnFolder, layers: Layers): Promise<void> {
   await unmount(layers.mounter, folder.tree);
-  await removeAsRoot(layers.mounter, layersOf(folder));
+  if (layers.mounter === 'sudo') await removeAsRoot(layers.mounter, layersOf(folder));
 }
 
 const layersOf = (folder: OwnFolder) => path.join(folder.scratch, 'layers');

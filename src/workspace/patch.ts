@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { STAT_TRUSTED_BY_TIME_AND_SIZE } from '../isolation/hand-over.js';
 import { INPUTS_DIR, type AgentChanges } from '../types.js';
-import { keptPaths, parseNameStatus, sumNumstat } from './changes.js';
+import { differingPaths, keptPaths, parseNameStatus, sumNumstat } from './changes.js';
 import { git } from './git.js';
 
 /** The patch of an agent's changes, in its folder (and in each `attempt-N/` folder). */
@@ -29,7 +29,15 @@ export interface PatchSource {
   excludes?: string;
   /** `base` is this commit (a worktree's), so the patch can become a commit on it; undefined for a tree object. */
   commit?: string;
+  /**
+   * The paths outside which the tree is known to be the base, as it was made (an overlay's upper layer lists
+   * them; see overlay-upper.ts); undefined when only looking at every file tells.
+   */
+  touched?: () => string[] | undefined;
 }
+
+/** More touched paths than this, and the whole tree is looked at: one command line holds them all. */
+const MOST_TOUCHED = 2000;
 
 /**
  * What the agent changed: everything added, changed or deleted against the base (ignored files left out), as a
@@ -44,13 +52,12 @@ export async function collectChanges(source: PatchSource, dir: string): Promise<
   fs.rmSync(index, { force: true });
   if (fs.existsSync(source.startIndex)) fs.copyFileSync(source.startIndex, index);
   const env = privateGit(source, index);
-  // What the action put there for the agent (the output of the agents it needed) is no change of the agent's.
-  await git(['add', '-A', '--', '.', `:(exclude,glob)**/${INPUTS_DIR}/**`], { cwd: tree, env });
+  const patch = path.join(dir, PATCH_FILE);
+  fs.rmSync(patch, { force: true });
+  if (!(await stageChanges(source, env))) return { files: 0, insertions: 0, deletions: 0 };
   const diff = ['diff', '--cached', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color'];
   const counts = sumNumstat(await git([...diff, '--numstat', '-z', from, '--'], { cwd: tree, env }));
   const changed = parseNameStatus(await git([...diff, '--name-status', '-z', from, '--'], { cwd: tree, env }));
-  const patch = path.join(dir, PATCH_FILE);
-  fs.rmSync(patch, { force: true });
   if (changed.length === 0) return counts;
   const base = source.commit === source.base ? { base: source.commit } : {};
   const patchArgs = [...diff, '--binary', '--full-index', '--src-prefix=a/', '--dst-prefix=b/', from, '--'];
@@ -68,6 +75,39 @@ export async function collectChanges(source: PatchSource, dir: string): Promise<
   }
   return { ...counts, patch, ...base };
 }
+
+/**
+ * Stages in the private index what differs in the tree from its start. Where the tree says which paths it may
+ * have changed (`touched`), only those are looked at, so the cost is the agent's changes, not the repository's
+ * size; false when none of them differs, and the index is the base. Else, or when that fails, every file.
+ */
+async function stageChanges(source: PatchSource, env: Record<string, string>): Promise<boolean> {
+  const cwd = source.tree;
+  const touched = source.touched?.();
+  if (touched && touched.length <= MOST_TOUCHED) {
+    if (!touched.length) return false;
+    const literal = { ...env, GIT_LITERAL_PATHSPECS: '1' };
+    const found = await git(
+      ['status', '--porcelain', '-z', '--untracked-files=all', '--no-renames', '--', ...touched],
+      {
+        cwd,
+        env: literal,
+      },
+    ).catch(() => undefined);
+    if (found !== undefined) {
+      const differing = differingPaths(found).filter((p) => !underInputs(p));
+      if (!differing.length) return false;
+      await git(['add', '-A', '--', ...differing], { cwd, env: literal });
+      return true;
+    }
+  }
+  // What the action put there for the agent (the output of the agents it needed) is no change of the agent's.
+  await git(['add', '-A', '--', '.', `:(exclude,glob)**/${INPUTS_DIR}/**`], { cwd, env });
+  return true;
+}
+
+/** A path inside a folder of the agents' inputs, at any depth: what the whole tree's `git add` excludes by glob. */
+const underInputs = (file: string) => file.split('/').slice(0, -1).includes(INPUTS_DIR);
 
 /**
  * The repository whose settings git reads for the action's commands on an agent's tree: one of the action's own

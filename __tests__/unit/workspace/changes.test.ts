@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keptPaths, parseNameStatus, sumNumstat } from '../../../src/workspace/changes.js';
+import { differingPaths, keptPaths, parseNameStatus, sumNumstat } from '../../../src/workspace/changes.js';
 
 describe('sumNumstat', () => {
   it('adds up the lines of every file, counting a binary file with no lines', () => {
@@ -27,5 +27,14 @@ describe('parseNameStatus', () => {
   it('keeps only the files the agent left: added, changed or made another type', () => {
     const changed = parseNameStatus('M\0a\0D\0b\0A\0c\0T\0d\0');
     expect(keptPaths(changed)).toEqual(['a', 'c', 'd']);
+  });
+});
+
+describe('differingPaths', () => {
+  it('keeps what differs in the work tree or is untracked, not what is only staged', () => {
+    // As against an unborn HEAD: every path of the index is staged ("A"), only the second column tells.
+    const out = 'A  same.txt\0AM edited file.txt\0AD gone.txt\0?? new/one.txt\0AT link\0';
+    expect(differingPaths(out)).toEqual(['edited file.txt', 'gone.txt', 'new/one.txt', 'link']);
+    expect(differingPaths('')).toEqual([]);
   });
 });
