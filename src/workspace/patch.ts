@@ -39,6 +39,8 @@ export interface PatchSource {
 /** More touched paths than this, and the whole tree is looked at: one command line holds them all. */
 const MOST_TOUCHED = 2000;
 
+const noChanges = (): AgentChanges => ({ files: 0, insertions: 0, deletions: 0 });
+
 /**
  * What the agent changed: everything added, changed or deleted against the base (ignored files left out), as a
  * binary patch that `git apply` applies to the base, with its line counts; and the added and changed files
@@ -47,14 +49,19 @@ const MOST_TOUCHED = 2000;
  */
 export async function collectChanges(source: PatchSource, dir: string): Promise<AgentChanges> {
   const { tree, scratch, base: from } = source;
+  const patch = path.join(dir, PATCH_FILE);
+  fs.rmSync(patch, { force: true });
+  const touched = source.touched?.();
+  // An upper layer with nothing in it: the tree is the base, and no git needs to look.
+  if (touched?.length === 0) return noChanges();
   fs.mkdirSync(scratch, { recursive: true });
   const index = path.join(scratch, 'collect.index');
   fs.rmSync(index, { force: true });
   if (fs.existsSync(source.startIndex)) fs.copyFileSync(source.startIndex, index);
   const env = privateGit(source, index);
-  const patch = path.join(dir, PATCH_FILE);
-  fs.rmSync(patch, { force: true });
-  if (!(await stageChanges(source, env))) return { files: 0, insertions: 0, deletions: 0 };
+  const staged = touched && touched.length <= MOST_TOUCHED ? await stageTouched(tree, env, touched) : undefined;
+  if (staged === false) return noChanges();
+  if (staged === undefined) await stageAll(tree, env);
   const diff = ['diff', '--cached', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color'];
   const counts = sumNumstat(await git([...diff, '--numstat', '-z', from, '--'], { cwd: tree, env }));
   const changed = parseNameStatus(await git([...diff, '--name-status', '-z', from, '--'], { cwd: tree, env }));
@@ -76,33 +83,25 @@ export async function collectChanges(source: PatchSource, dir: string): Promise<
   return { ...counts, patch, ...base };
 }
 
-/**
- * Stages in the private index what differs in the tree from its start. Where the tree says which paths it may
- * have changed (`touched`), only those are looked at, so the cost is the agent's changes, not the repository's
- * size; false when none of them differs, and the index is the base. Else, or when that fails, every file.
- */
-async function stageChanges(source: PatchSource, env: Record<string, string>): Promise<boolean> {
-  const cwd = source.tree;
-  const touched = source.touched?.();
-  if (touched && touched.length <= MOST_TOUCHED) {
-    if (!touched.length) return false;
-    const literal = { ...env, GIT_LITERAL_PATHSPECS: '1' };
-    const found = await git(
-      ['status', '--porcelain', '-z', '--untracked-files=all', '--no-renames', '--', ...touched],
-      {
-        cwd,
-        env: literal,
-      },
-    ).catch(() => undefined);
-    if (found !== undefined) {
-      const differing = differingPaths(found).filter((p) => !underInputs(p));
-      if (!differing.length) return false;
-      await git(['add', '-A', '--', ...differing], { cwd, env: literal });
-      return true;
-    }
-  }
+/** Stages every file of the tree that differs from the private index. */
+async function stageAll(cwd: string, env: Record<string, string>): Promise<void> {
   // What the action put there for the agent (the output of the agents it needed) is no change of the agent's.
   await git(['add', '-A', '--', '.', `:(exclude,glob)**/${INPUTS_DIR}/**`], { cwd, env });
+}
+
+/**
+ * Stages in the private index what differs among the touched paths alone, so the cost is the agent's changes,
+ * not the repository's size: false when none of them differs (the index is the base), undefined when git could
+ * not tell (the whole tree is then looked at).
+ */
+async function stageTouched(cwd: string, env: Record<string, string>, touched: string[]): Promise<boolean | undefined> {
+  const literal = { ...env, GIT_LITERAL_PATHSPECS: '1' };
+  const status = ['status', '--porcelain', '-z', '--untracked-files=all', '--no-renames', '--', ...touched];
+  const found = await git(status, { cwd, env: literal }).catch(() => undefined);
+  if (found === undefined) return undefined;
+  const differing = differingPaths(found).filter((p) => !underInputs(p));
+  if (!differing.length) return false;
+  await git(['add', '-A', '--', ...differing], { cwd, env: literal });
   return true;
 }
 
