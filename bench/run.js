@@ -27,6 +27,7 @@ import { benchAggregate, parseAggregateSpec } from './aggregate.js';
 import { benchProxy } from './proxy.js';
 import { makeSyntheticRepo } from './synthetic-repo.js';
 import { measureSetup } from './workspace-setup.js';
+import { openWayToProject } from '../stand-ins/reachable.js';
 import {
   checkWorkspaceTargets,
   renderWorkspacesMarkdown,
@@ -1036,6 +1037,8 @@ async function benchWorkspaces({ info, command, startedAt, solo, measure, runs, 
   }
 }
 
+const closeWay = openWayToProject();
+process.on('exit', closeWay);
 main().catch((err) => {
   console.error(err);
   process.exit(1);
